@@ -1,0 +1,31 @@
+package platform
+
+// Distribution is the Kubernetes distribution the platform targets.
+type Distribution string
+
+// The supported distributions.
+const (
+	Talos   Distribution = "talos"
+	Kind    Distribution = "kind"
+	Generic Distribution = "generic"
+)
+
+// Distributions lists the supported distributions.
+var Distributions = []Distribution{Talos, Kind, Generic}
+
+// Kubernetes is the cluster the output targets.
+type Kubernetes struct {
+	// Version is the Kubernetes minor version ("1.30").
+	Version string `json:"version" doc:"Kubernetes version of the target cluster (major.minor), used for Helm .Capabilities."`
+	// Distribution is talos, kind or generic.
+	Distribution Distribution `json:"distribution" doc:"Kubernetes distribution: talos, kind or generic. Some modules change with it."`
+}
+
+// Env is what a module may know about the rest of the platform while it builds.
+type Env struct {
+	Kubernetes Kubernetes
+	// Enabled reports whether another module is enabled.
+	Enabled func(module string) bool
+	// Warn reports a finding that does not stop the synth.
+	Warn func(format string, args ...any)
+}

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/kargo-platform/kargo/constructs/platform"
+	"github.com/kargo-platform/kargo/internal/output"
+)
+
+func runSynth(reg *platform.Registry, args []string, stdout, stderr io.Writer) int {
+	var c common
+	fs := newFlags("synth", stderr, &c, true)
+	summary := fs.String("summary", "text", "what to print: text or json (the summary object written to dist/)")
+	if ok, code := parse(fs, args, stderr); !ok {
+		return code
+	}
+	if *summary != "text" && *summary != "json" {
+		fmt.Fprintf(stderr, "kargo: --summary must be text or json, not %q\n", *summary)
+		return ExitError
+	}
+	res, err := c.synth(reg, stderr)
+	if err != nil {
+		fail(stderr, err)
+		return ExitError
+	}
+	rep, err := output.Write(c.out, res.Files)
+	if err != nil {
+		fail(stderr, err)
+		return ExitError
+	}
+	if *summary == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res.Summary); err != nil {
+			fail(stderr, err)
+			return ExitError
+		}
+		return ExitOK
+	}
+	s := res.Summary
+	fmt.Fprintf(stdout, "synthesized %d objects from %d modules into %s/ in %dms (%d files written, %d removed)\n",
+		s.Objects, len(s.Modules), c.out, res.Duration.Milliseconds(), len(rep.Written), len(rep.Removed))
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if len(s.Modules) > 0 {
+		fmt.Fprintln(tw, "  MODULE\tVERSION\tOBJECTS")
+		for _, m := range s.Modules {
+			v := m.Version
+			if v == "" {
+				v = "-"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\n", m.Name, v, m.Objects)
+		}
+	}
+	tw.Flush()
+	for _, r := range rep.Removed {
+		fmt.Fprintf(stdout, "  removed %s\n", r)
+	}
+	return ExitOK
+}
+
+func runDiff(reg *platform.Registry, args []string, stdout, stderr io.Writer) int {
+	var c common
+	fs := newFlags("diff", stderr, &c, true)
+	if ok, code := parse(fs, args, stderr); !ok {
+		if code == ExitError {
+			return ExitDiffError
+		}
+		return code
+	}
+	res, err := c.synth(reg, stderr)
+	if err != nil {
+		fail(stderr, err)
+		return ExitDiffError
+	}
+	text, differs, err := output.Diff(c.out, res.Files)
+	if err != nil {
+		fail(stderr, err)
+		return ExitDiffError
+	}
+	if differs {
+		fmt.Fprint(stdout, text)
+		fmt.Fprintf(stderr, "kargo: %s/ differs from a fresh synth; run `kargo synth -o %s` and commit the result\n", c.out, c.out)
+		return ExitDrift
+	}
+	return ExitOK
+}

@@ -1,0 +1,343 @@
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+
+	"github.com/kargo-platform/kargo/constructs/aspect"
+	"github.com/kargo-platform/kargo/constructs/platform"
+	"github.com/kargo-platform/kargo/imports/cdi"
+	"github.com/kargo-platform/kargo/imports/kubevirt"
+	"github.com/kargo-platform/kargo/internal/config"
+	"github.com/kargo-platform/kargo/internal/kinds"
+	"github.com/kargo-platform/kargo/internal/manifest"
+	"github.com/kargo-platform/kargo/internal/output"
+	"github.com/kargo-platform/kargo/internal/stage"
+	"github.com/kargo-platform/kargo/internal/yamlenc"
+)
+
+// Options are the inputs of a synth besides the config.
+type Options struct {
+	// Registry is the set of modules.
+	Registry *platform.Registry
+	// Version is kargo's version, recorded in the summary.
+	Version string
+	// ConfigDir is where git metadata is read from, when enabled.
+	ConfigDir string
+	// Warn receives findings that do not stop the synth. Defaults to discarding them.
+	Warn func(msg string)
+}
+
+// Result is a synthesized output.
+type Result struct {
+	Files   []output.File
+	Summary Summary
+	// Duration is how long the synth took (reporting only; never written).
+	Duration time.Duration
+}
+
+// Summary is what was rendered; it is written to dist/ as the ConfigMap
+// kube-system/kargo-summary and printed by kargo synth --summary json.
+type Summary struct {
+	Kargo      string              `json:"kargo"`
+	Kubernetes platform.Kubernetes `json:"kubernetes"`
+	Modules    []ModuleSummary     `json:"modules"`
+	Files      []FileSummary       `json:"files"`
+	Objects    int                 `json:"objects"`
+}
+
+// ModuleSummary is one module in the summary.
+type ModuleSummary struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	Objects int    `json:"objects"`
+}
+
+// FileSummary is one file in the summary.
+type FileSummary struct {
+	Name    string `json:"name"`
+	Objects int    `json:"objects"`
+}
+
+// Summary ConfigMap identity.
+const (
+	SummaryName      = "kargo-summary"
+	SummaryNamespace = "kube-system"
+	SummaryKey       = "summary.json"
+	summaryModule    = "kargo"
+)
+
+// Kinds is the table of every kind kargo's modules author.
+var Kinds = kinds.NewTable(kubevirt.Kinds, cdi.Kinds)
+
+type moduleObjects struct {
+	name    string
+	index   int
+	objects []manifest.Object
+}
+
+// Run synthesizes cfg.
+func Run(cfg *config.Config, opts Options) (*Result, error) {
+	start := time.Now()
+	warn := opts.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	findings, err := cfg.Compliance.Enforce(nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range findings {
+		warn("compliance: " + f)
+	}
+	aspects, err := Aspects(cfg, opts.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+
+	enabled := cfg.Enabled()
+	if errs := opts.Registry.Check(enabled); len(errs) > 0 {
+		return nil, config.Errors(errs)
+	}
+	order, err := opts.Registry.Order(enabled)
+	if err != nil {
+		return nil, err
+	}
+	env := platform.Env{
+		Kubernetes: cfg.Kubernetes,
+		Enabled:    func(m string) bool { return enabled[m] },
+	}
+
+	app := cdk8s.NewApp(nil)
+	charts := map[string]*platform.Chart{}
+	var mods []moduleObjects
+	for i, m := range order {
+		name := m.Name()
+		env.Warn = func(format string, args ...any) {
+			warn(fmt.Sprintf("modules.%s: ", name) + fmt.Sprintf(format, args...))
+		}
+		chart := platform.NewChart(app, name)
+		for _, req := range m.Requires() {
+			if dep, ok := charts[req]; ok {
+				chart.Scope().AddDependency(dep.Scope())
+			}
+		}
+		charts[name] = chart
+		if err := m.Build(chart, cfg.Modules[name], env); err != nil {
+			return nil, fmt.Errorf("modules.%s: %w", name, trimModulePrefix(err, name))
+		}
+		objs, err := chart.Objects()
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, moduleObjects{name: name, index: i + 1, objects: objs})
+	}
+
+	summary := Summary{Kargo: opts.Version, Kubernetes: cfg.Kubernetes}
+	for i, m := range order {
+		summary.Modules = append(summary.Modules, ModuleSummary{Name: m.Name(), Version: m.Version(cfg.Modules[m.Name()]), Objects: len(mods[i].objects)})
+	}
+	files, err := Layout(mods, aspects)
+	if err != nil {
+		return nil, err
+	}
+	if files, err = addSummary(files, aspects, &summary); err != nil {
+		return nil, err
+	}
+	return &Result{Files: files, Summary: summary, Duration: time.Since(start)}, nil
+}
+
+func trimModulePrefix(err error, name string) error {
+	msg := err.Error()
+	if p := "modules." + name + ": "; strings.HasPrefix(msg, p) {
+		return fmt.Errorf("%s", strings.TrimPrefix(msg, p))
+	}
+	return err
+}
+
+// Aspects returns the aspects of cfg in the order they apply: the user's global labels
+// and annotations (an object's own keys win), then compliance, then git metadata (both
+// authoritative).
+func Aspects(cfg *config.Config, configDir string) ([]aspect.Aspect, error) {
+	as := []aspect.Aspect{
+		aspect.Labels{Labels: cfg.Metadata.Labels, IncludeTemplates: cfg.Metadata.TemplateLabels},
+		aspect.Annotations{Annotations: cfg.Metadata.Annotations},
+	}
+	as = append(as, cfg.Compliance.Aspects()...)
+	if cfg.Git.Enabled {
+		info, err := cfg.Git.Resolve(configDir)
+		if err != nil {
+			return nil, err
+		}
+		as = append(as, info.Aspects()...)
+	}
+	return as, nil
+}
+
+// Layout applies the aspects to every object, puts each in its stage, checks
+// identities and scopes, and encodes one file per stage and module.
+func Layout(mods []moduleObjects, aspects []aspect.Aspect) ([]output.File, error) {
+	var all []manifest.Object
+	owner := map[manifest.ID]string{}
+	var problems []string
+	for _, m := range mods {
+		for _, o := range m.objects {
+			id := o.ID()
+			if prev, dup := owner[id]; dup {
+				problems = append(problems, fmt.Sprintf("%s is produced twice (modules %s and %s); objects must be unique by kind, namespace and name", id, prev, m.name))
+				continue
+			}
+			owner[id] = m.name
+			if err := checkScope(o); err != nil {
+				problems = append(problems, fmt.Sprintf("modules.%s: %v", m.name, err))
+			}
+			all = append(all, o)
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	if err := aspect.Apply(all, aspects...); err != nil {
+		return nil, err
+	}
+	classifier := stage.NewClassifier(Kinds, all)
+
+	type key struct {
+		stage stage.Stage
+		index int
+		name  string
+	}
+	groups := map[key][]manifest.Object{}
+	for _, m := range mods {
+		for _, o := range m.objects {
+			s, err := classifier.Stage(o)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("modules.%s: %v", m.name, err))
+				continue
+			}
+			stage.Annotate(o, s)
+			k := key{s, m.index, m.name}
+			groups[k] = append(groups[k], o)
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	keys := make([]key, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].stage != keys[j].stage {
+			return keys[i].stage < keys[j].stage
+		}
+		return keys[i].index < keys[j].index
+	})
+	var files []output.File
+	for _, k := range keys {
+		objs := groups[k]
+		SortObjects(objs)
+		f, err := encodeFile(fileName(k.stage, k.index, k.name), objs)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// addSummary adds the summary file; the summary describes every file, itself included.
+func addSummary(files []output.File, aspects []aspect.Aspect, summary *Summary) ([]output.File, error) {
+	sumName := fileName(stage.Cluster, 0, summaryModule)
+	total := 1
+	for _, f := range files {
+		total += f.Objects
+	}
+	summary.Objects = total
+	summary.Files = []FileSummary{{Name: sumName, Objects: 1}}
+	for _, f := range files {
+		summary.Files = append(summary.Files, FileSummary{Name: f.Name, Objects: f.Objects})
+	}
+	sort.Slice(summary.Files, func(i, j int) bool { return summary.Files[i].Name < summary.Files[j].Name })
+	cm, err := summaryObject(*summary)
+	if err != nil {
+		return nil, err
+	}
+	if err := aspect.Apply([]manifest.Object{cm}, aspects...); err != nil {
+		return nil, err
+	}
+	stage.Annotate(cm, stage.Cluster)
+	f, err := encodeFile(sumName, []manifest.Object{cm})
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, f)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+func checkScope(o manifest.Object) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	namespaced, known := Kinds.Namespaced(kinds.GroupKind{Group: o.Group(), Kind: o.Kind()})
+	if !known {
+		return nil
+	}
+	switch {
+	case namespaced && o.Namespace() == "":
+		return fmt.Errorf("%s: namespaced object without a namespace; set metadata.namespace", o.ID())
+	case !namespaced && o.Namespace() != "":
+		return fmt.Errorf("%s: cluster-scoped object with a namespace; remove metadata.namespace", o.ID())
+	}
+	return nil
+}
+
+func fileName(s stage.Stage, index int, module string) string {
+	return fmt.Sprintf("%s-%02d-%s.yaml", s.Prefix(), index, strings.ReplaceAll(module, "_", "-"))
+}
+
+func encodeFile(name string, objs []manifest.Object) (output.File, error) {
+	buf := []byte(output.Header)
+	for i, o := range objs {
+		if i > 0 {
+			buf = append(buf, "---\n"...)
+		}
+		var err error
+		if buf, err = yamlenc.AppendObject(buf, o); err != nil {
+			return output.File{}, fmt.Errorf("%s: %s: %w", name, o.ID(), err)
+		}
+	}
+	return output.File{Name: name, Data: buf, Objects: len(objs)}, nil
+}
+
+func summaryObject(s Summary) (manifest.Object, error) {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	return manifest.Object{
+		"apiVersion": "v1",
+		"kind":       "ConfigMap",
+		"metadata": map[string]any{
+			"name":      SummaryName,
+			"namespace": SummaryNamespace,
+			"labels":    map[string]any{"app.kubernetes.io/managed-by": "kargo"},
+		},
+		"data": map[string]any{SummaryKey: string(data) + "\n"},
+	}, nil
+}
+
+// ParseSummary reads the summary back from the summary ConfigMap's data.
+func ParseSummary(data string) (Summary, error) {
+	var s Summary
+	err := json.Unmarshal([]byte(data), &s)
+	return s, err
+}
