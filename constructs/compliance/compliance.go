@@ -202,9 +202,14 @@ func (c Config) Annotations() map[string]string {
 			}
 		}
 	}
-	o := c.Scip.Ownership
-	if o.Operator.Name != "" || len(o.Operator.Contacts) > 0 || o.Provider.Name != "" || len(o.Provider.Contacts) > 0 {
-		out[AnnotationScipOwners] = mustJSON(o)
+	owners := map[string]Party{}
+	for role, p := range map[string]Party{"operator": c.Scip.Ownership.Operator, "provider": c.Scip.Ownership.Provider} {
+		if p.Name != "" || len(p.Contacts) > 0 {
+			owners[role] = p
+		}
+	}
+	if len(owners) > 0 {
+		out[AnnotationScipOwners] = mustJSON(owners)
 	}
 	p := c.Scip.Provider
 	if p.Name != "" || len(p.Regions) > 0 || p.Version != "" {

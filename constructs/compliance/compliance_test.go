@@ -34,7 +34,7 @@ func TestLabelsAndAnnotations(t *testing.T) {
 		AnnotationFismaATO:    `{"authorized":"2026-01-31","review":"2026-07-31"}`,
 		AnnotationNistCtrls:   `["AC-2","AU-6"]`,
 		AnnotationNistExcept:  `["SC-7"]`,
-		AnnotationScipOwners:  `{"operator":{"name":"Platform Team","contacts":["ops@example.com"]},"provider":{}}`,
+		AnnotationScipOwners:  `{"operator":{"name":"Platform Team","contacts":["ops@example.com"]}}`,
 		AnnotationScipProvide: `{"name":"on-prem","regions":["eu-1"]}`,
 	}
 	if got := c.Annotations(); !equal(got, wantAnn) {

@@ -89,6 +89,9 @@ var builtin = func() map[GroupKind][]string {
 		gk := GroupKind{Group: gvk.Group, Kind: gvk.Kind}
 		out[gk] = append(out[gk], gvk.Version)
 	}
+	// Served by the API server's own extension servers, not in client-go's scheme.
+	out[GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}] = []string{"v1"}
+	out[GroupKind{Group: "apiregistration.k8s.io", Kind: "APIService"}] = []string{"v1"}
 	for gk := range out {
 		sort.Strings(out[gk])
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kargo-platform/kargo/constructs/aspect"
 	"github.com/kargo-platform/kargo/constructs/platform"
@@ -88,7 +89,7 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	if warn == nil {
 		warn = func(string) {}
 	}
-	findings, err := cfg.Compliance.Enforce(nil)
+	findings, err := cfg.Compliance.Enforce(field.NewPath("compliance"))
 	if err != nil {
 		return nil, err
 	}
