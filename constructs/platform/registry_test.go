@@ -9,7 +9,7 @@ import (
 
 type cfg struct{ on bool }
 
-func (c cfg) IsEnabled() bool                     { return c.on }
+func (c cfg) IsEnabled() bool                      { return c.on }
 func (c cfg) Validate(*field.Path) field.ErrorList { return nil }
 
 func mod(name string, requires ...string) Module {
