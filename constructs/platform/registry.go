@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -54,14 +55,19 @@ func (r *Registry) Check(enabled map[string]bool) []error {
 			continue
 		}
 		fixes := make([]string, len(missing))
+		var unknown []string
 		for i, m := range missing {
-			fixes[i] = fmt.Sprintf("modules.%s.enabled: true", m)
+			fixes[i] = fmt.Sprintf("modules.%s.enabled", m)
 			if _, known := r.modules[m]; !known {
-				fixes[i] += " (not yet provided by this build of kargo)"
+				unknown = append(unknown, m)
 			}
 		}
-		errs = append(errs, fmt.Errorf("modules.%s: requires %s; enable %s, or disable %s",
-			name, strings.Join(missing, ", "), strings.Join(fixes, " and "), name))
+		msg := fmt.Sprintf("modules.%s: requires %s: set %s to true, or disable %s",
+			name, strings.Join(missing, ", "), strings.Join(fixes, ", "), name)
+		if len(unknown) > 0 {
+			msg += fmt.Sprintf(" (not yet provided by this build of kargo: %s)", strings.Join(unknown, ", "))
+		}
+		errs = append(errs, errors.New(msg))
 	}
 	return errs
 }

@@ -67,8 +67,8 @@ func TestCheck(t *testing.T) {
 		got = append(got, e.Error())
 	}
 	want := []string{
-		"modules.talos: requires kubevirt; enable modules.kubevirt.enabled: true (not yet provided by this build of kargo), or disable talos",
-		"modules.vm: requires kubevirt; enable modules.kubevirt.enabled: true (not yet provided by this build of kargo), or disable vm",
+		"modules.talos: requires kubevirt: set modules.kubevirt.enabled to true, or disable talos (not yet provided by this build of kargo: kubevirt)",
+		"modules.vm: requires kubevirt: set modules.kubevirt.enabled to true, or disable vm (not yet provided by this build of kargo: kubevirt)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -205,6 +205,8 @@ func TestClosest(t *testing.T) {
 		{"use_emulaton", "use_emulation"},
 		{"replica", "replicas"},
 		{"zzzzzz", ""},
+		{"use_", "use_emulation"},
+		{"use_emu", "use_emulation"},
 	}
 	for _, c := range cases {
 		if got := closest(c.in, []string{"enabled", "use_emulation", "replicas", "version"}); got != c.want {

@@ -293,10 +293,20 @@ func closest(s string, candidates []string) string {
 	if limit < 2 {
 		limit = 2
 	}
-	if best == "" || bestD > limit {
-		return ""
+	if best != "" && bestD <= limit {
+		return best
 	}
-	return best
+	// A cut-short key ("distrib") names the one candidate it starts.
+	var prefixed []string
+	for _, c := range candidates {
+		if len(s) >= 3 && strings.HasPrefix(strings.ToLower(c), strings.ToLower(s)) {
+			prefixed = append(prefixed, c)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return ""
 }
 
 // distance is the Levenshtein distance of a and b.
