@@ -220,3 +220,18 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("warnings = %v", warnings)
 	}
 }
+
+func TestGitMetadata(t *testing.T) {
+	res, err := synth(t, "git_metadata.enabled=true", "git_metadata.branch=Release/1.2", "git_metadata.commit=0123456789abcdef0123456789abcdef01234567", "git_metadata.remote=https://tok@git.example.com/org/platform.git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Files {
+		for _, want := range []string{"git.branch: release-1.2", "git.commit: 0123456789ab", "git.commit.full: 0123456789abcdef0123456789abcdef01234567", "git.remote: https://git.example.com/org/platform.git"} {
+			data := strings.ReplaceAll(string(f.Data), "'", "") // quoting is the encoder's business
+			if n := strings.Count(data, want); n != f.Objects {
+				t.Errorf("%s: %q on %d of %d objects", f.Name, want, n, f.Objects)
+			}
+		}
+	}
+}
