@@ -36,6 +36,7 @@ const usage = `kargo synthesizes the Kargo KubeVirt platform into plain Kubernet
 Usage:
   kargo synth   [-c FILE]... [--set path=value]... [-o DIR] [--summary text|json]
   kargo diff    [-c FILE]... [--set path=value]... [-o DIR]
+  kargo images  [-c FILE]... [--set path=value]...
   kargo modules [-c FILE]... [--set path=value]...
   kargo explain [MODULE[.FIELD] | SECTION[.FIELD]]
   kargo version
@@ -62,6 +63,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		return runSynth(reg, args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(reg, args[1:], stdout, stderr)
+	case "images":
+		return runImages(reg, args[1:], stdout, stderr)
 	case "modules":
 		return runModules(reg, args[1:], stdout, stderr)
 	case "explain":

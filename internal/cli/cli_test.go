@@ -232,3 +232,17 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestImages(t *testing.T) {
+	// No module of the default config references an image yet: the command runs the
+	// synth (mirrors included) and lists nothing. images.List and the mirror aspect
+	// have their own tests.
+	dir := workspace(t, baseConfig)
+	code, stdout, stderr := run(t, dir, "images", "--set", "sources.image_mirrors[docker.io]=harbor.example/hub")
+	if code != ExitOK || stdout != "" {
+		t.Fatalf("%d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, dir, "images", "--set", "sources.image_mirrors[docker.io/]=x"); code != ExitError || !strings.Contains(stderr, "sources.image_mirrors[docker.io/]") {
+		t.Errorf("bad mirror: %d %s", code, stderr)
+	}
+}

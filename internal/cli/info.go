@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kargo-platform/kargo/constructs/images"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/internal/config"
 )
@@ -43,6 +44,26 @@ func runModules(reg *platform.Registry, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(tw, "%s\t%t\t%s\t%s\t%s\n", name, mc.IsEnabled(), v, reqs, m.Doc())
 	}
 	tw.Flush()
+	return ExitOK
+}
+
+func runImages(reg *platform.Registry, args []string, stdout, stderr io.Writer) int {
+	var c common
+	fs := newFlags("images", stderr, &c, false)
+	if ok, code := parse(fs, args, stderr); !ok {
+		return code
+	}
+	res, err := c.synth(reg, stderr)
+	if err != nil {
+		fail(stderr, err)
+		return ExitError
+	}
+	for _, u := range images.List(res.Objects) {
+		fmt.Fprintln(stdout, u.Image)
+		for _, id := range u.Objects {
+			fmt.Fprintf(stdout, "    %s\n", id)
+		}
+	}
 	return ExitOK
 }
 

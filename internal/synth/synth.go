@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kargo-platform/kargo/constructs/aspect"
+	"github.com/kargo-platform/kargo/constructs/images"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/imports/cdi"
 	"github.com/kargo-platform/kargo/imports/kubevirt"
@@ -36,7 +37,9 @@ type Options struct {
 
 // Result is a synthesized output.
 type Result struct {
-	Files   []output.File
+	Files []output.File
+	// Objects are every object written, after the aspects, in file order.
+	Objects []manifest.Object
 	Summary Summary
 	// Duration is how long the synth took (reporting only; never written).
 	Duration time.Duration
@@ -150,7 +153,11 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	if files, err = addSummary(files, aspects, &summary); err != nil {
 		return nil, err
 	}
-	return &Result{Files: files, Summary: summary, Duration: time.Since(start)}, nil
+	var objs []manifest.Object
+	for _, m := range mods {
+		objs = append(objs, m.objects...)
+	}
+	return &Result{Files: files, Objects: objs, Summary: summary, Duration: time.Since(start)}, nil
 }
 
 func trimModulePrefix(err error, name string) error {
@@ -163,7 +170,7 @@ func trimModulePrefix(err error, name string) error {
 
 // Aspects returns the aspects of cfg in the order they apply: the user's global labels
 // and annotations (an object's own keys win), then compliance, then git metadata (both
-// authoritative).
+// authoritative), then image mirrors.
 func Aspects(cfg *config.Config, configDir string) ([]aspect.Aspect, error) {
 	as := []aspect.Aspect{
 		aspect.Labels{Labels: cfg.Metadata.Labels, IncludeTemplates: cfg.Metadata.TemplateLabels},
@@ -177,6 +184,8 @@ func Aspects(cfg *config.Config, configDir string) ([]aspect.Aspect, error) {
 		}
 		as = append(as, info.Aspects()...)
 	}
+	// Image mirrors come last: the references every other aspect saw are upstream's.
+	as = append(as, images.Mirrors(cfg.Sources.ImageMirrors))
 	return as, nil
 }
 

@@ -235,3 +235,14 @@ func TestGitMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestImageMirrors(t *testing.T) {
+	res, err := synth(t, "sources.image_mirrors[docker.io]=harbor.example/hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := string(find(t, res, "10-cluster-01-demo.yaml"))
+	if !strings.Contains(web, "image: harbor.example/hub/library/nginx:1.27") {
+		t.Errorf("image not mirrored:\n%s", web)
+	}
+}
