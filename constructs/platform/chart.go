@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 
+	"github.com/kargo-platform/kargo/internal/artifact"
 	"github.com/kargo-platform/kargo/internal/manifest"
 )
 
@@ -32,6 +33,11 @@ type Bulk struct {
 	Source string
 	// Objects are the objects, in source order.
 	Objects []manifest.Object
+	// Artifact is the upstream artifact the objects were rendered from, when there is one.
+	Artifact *artifact.Artifact
+	// Dropped lists objects of the source left out on purpose (Helm test hooks), for the
+	// summary.
+	Dropped []string
 }
 
 // NewChart creates the Chart of module in app.
@@ -116,6 +122,9 @@ func (c *Chart) AddBulk(id, source string, objs []manifest.Object) *Bulk {
 	c.bulk = append(c.bulk, b)
 	return b
 }
+
+// Bulks returns the chart's bulk constructs, in the order they were added.
+func (c *Chart) Bulks() []*Bulk { return c.bulk }
 
 // Objects returns every object of the chart: the authored ones as cdk8s resolves them
 // (one jsii call for the whole chart), then the bulk ones.

@@ -1,5 +1,11 @@
 package platform
 
+import (
+	"context"
+
+	"github.com/kargo-platform/kargo/internal/artifact"
+)
+
 // Distribution is the Kubernetes distribution the platform targets.
 type Distribution string
 
@@ -28,4 +34,15 @@ type Env struct {
 	Enabled func(module string) bool
 	// Warn reports a finding that does not stop the synth.
 	Warn func(format string, args ...any)
+	// Artifacts serves the upstream artifacts the module declared (verified against
+	// kargo.lock).
+	Artifacts Fetcher
+	// Scope tells whether a kind is namespaced; known is false for a kind kargo cannot
+	// place (not built in, no CRD kargo knows).
+	Scope func(group, kind string) (namespaced, known bool)
+}
+
+// Fetcher serves upstream artifacts.
+type Fetcher interface {
+	Fetch(ctx context.Context, ref artifact.Ref) (artifact.Artifact, error)
 }

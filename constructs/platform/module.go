@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kargo-platform/kargo/internal/artifact"
 )
 
 // Config is what every module's config type provides.
@@ -35,6 +37,10 @@ type Module interface {
 	// Version is the version of what the module deploys, for kargo modules and the
 	// summary.
 	Version(cfg Config) string
+	// Artifacts lists the upstream artifacts the config makes the module use (charts,
+	// manifests): kargo fetches them before building, and kargo lock/vendor/outdated
+	// work on them. A disabled module uses none.
+	Artifacts(cfg Config) []artifact.Ref
 	// Build constructs the module's objects in c.
 	Build(c *Chart, cfg Config, env Env) error
 }
@@ -48,6 +54,9 @@ type Definition[C Config] struct {
 	Default func() C
 	// VersionOf returns the version the config deploys.
 	VersionOf func(C) string
+	// ArtifactsOf lists the upstream artifacts the config uses; nil for a module
+	// without any.
+	ArtifactsOf func(C) []artifact.Ref
 	// New constructs the module's objects.
 	New func(c *Chart, cfg C, env Env) error
 }
@@ -86,6 +95,14 @@ func (d Definition[C]) Version(cfg Config) string {
 		return ""
 	}
 	return d.VersionOf(cfg.(C))
+}
+
+// Artifacts implements Module.
+func (d Definition[C]) Artifacts(cfg Config) []artifact.Ref {
+	if d.ArtifactsOf == nil || !cfg.IsEnabled() {
+		return nil
+	}
+	return d.ArtifactsOf(cfg.(C))
 }
 
 // Build implements Module.

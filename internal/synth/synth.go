@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -33,6 +34,11 @@ type Options struct {
 	ConfigDir string
 	// Warn receives findings that do not stop the synth. Defaults to discarding them.
 	Warn func(msg string)
+	// Artifacts fetches the upstream artifacts modules declare (an *artifact.Store).
+	// Required when an enabled module uses artifacts.
+	Artifacts platform.Fetcher
+	// Context bounds fetching. Defaults to context.Background().
+	Context context.Context
 }
 
 // Result is a synthesized output.
@@ -53,6 +59,17 @@ type Summary struct {
 	Modules    []ModuleSummary     `json:"modules"`
 	Files      []FileSummary       `json:"files"`
 	Objects    int                 `json:"objects"`
+	Artifacts  []ArtifactSummary   `json:"artifacts"`
+}
+
+// ArtifactSummary is one upstream artifact in the summary.
+type ArtifactSummary struct {
+	Name    string   `json:"name"`
+	Version string   `json:"version"`
+	URL     string   `json:"url"`
+	SHA256  string   `json:"sha256"`
+	Objects int      `json:"objects"`
+	Dropped []string `json:"dropped,omitempty"`
 }
 
 // ModuleSummary is one module in the summary.
@@ -112,9 +129,19 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	fetched, err := prefetch(ctx, opts.Artifacts, order, cfg)
+	if err != nil {
+		return nil, err
+	}
 	env := platform.Env{
 		Kubernetes: cfg.Kubernetes,
 		Enabled:    func(m string) bool { return enabled[m] },
+		Artifacts:  fetched,
+		Scope:      Scope,
 	}
 
 	app := cdk8s.NewApp(nil)
@@ -142,7 +169,18 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 		mods = append(mods, moduleObjects{name: name, index: i + 1, objects: objs})
 	}
 
-	summary := Summary{Kargo: opts.Version, Kubernetes: cfg.Kubernetes}
+	summary := Summary{Kargo: opts.Version, Kubernetes: cfg.Kubernetes, Artifacts: []ArtifactSummary{}}
+	for _, m := range order {
+		for _, b := range charts[m.Name()].Bulks() {
+			if b.Artifact == nil {
+				continue
+			}
+			summary.Artifacts = append(summary.Artifacts, ArtifactSummary{
+				Name: b.Artifact.Ref.Name, Version: b.Artifact.Ref.Version, URL: b.Artifact.URL,
+				SHA256: b.Artifact.SHA256, Objects: len(b.Objects), Dropped: b.Dropped,
+			})
+		}
+	}
 	for i, m := range order {
 		summary.Modules = append(summary.Modules, ModuleSummary{Name: m.Name(), Version: m.Version(cfg.Modules[m.Name()]), Objects: len(mods[i].objects)})
 	}
@@ -158,6 +196,12 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 		objs = append(objs, m.objects...)
 	}
 	return &Result{Files: files, Objects: objs, Summary: summary, Duration: time.Since(start)}, nil
+}
+
+// Scope tells whether a kind is namespaced, from the built-in kinds and the custom kinds
+// kargo's modules author.
+func Scope(group, kind string) (namespaced, known bool) {
+	return Kinds.Namespaced(kinds.GroupKind{Group: group, Kind: kind})
 }
 
 func trimModulePrefix(err error, name string) error {

@@ -13,8 +13,8 @@
 //     slices as null (as encoding/json does);
 //   - integral floats with a magnitude below 1e21 are written as integers,
 //     other floats with strconv's 'g' format, which always reads back as a
-//     float; json.Number is written verbatim after checking that it is a
-//     valid, finite JSON number.
+//     float (-0 is written as 0); json.Number is written verbatim after
+//     checking that it is a valid, finite JSON number.
 //
 // Strings are written plain when that is unambiguous under both YAML 1.2
 // (go.yaml.in/yaml/v3) and YAML 1.1 (sigs.k8s.io/yaml, used by kubectl);
@@ -36,4 +36,7 @@
 //
 // Strings and keys must be valid UTF-8: invalid UTF-8 cannot be represented
 // in YAML (a \x escape denotes a code point, not a byte), so it is an error.
+// So are unsupported types, NaN and infinite floats, invalid json.Numbers and
+// nesting deeper than 1000 levels (a cyclic value); every error names the key
+// path of the value, as in "spec.containers[0].x: unsupported type chan int".
 package yamlenc

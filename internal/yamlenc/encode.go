@@ -14,7 +14,7 @@ import (
 // Append appends the YAML encoding of v (one document, no leading "---",
 // ending with "\n") to buf and returns the extended buffer. v may hold
 // map[string]any, []any, string, bool, nil, float64, int, int64, json.Number,
-// map[string]string and []string, nested to any depth. On error buf is
+// map[string]string and []string, nested up to 1000 levels. On error buf is
 // returned unchanged and the error names the key path of the offending value.
 func Append(buf []byte, v any) ([]byte, error) {
 	return encode(buf, v, false)
@@ -24,9 +24,6 @@ func Append(buf []byte, v any) ([]byte, error) {
 // apiVersion, kind and metadata come first (those present), then the others
 // sorted; nested maps are sorted.
 func AppendObject(buf []byte, obj map[string]any) ([]byte, error) {
-	if obj == nil {
-		return encode(buf, nil, false)
-	}
 	return encode(buf, obj, true)
 }
 
@@ -38,25 +35,31 @@ type kv struct {
 // encoder holds the output and a stack of key/value pairs reused to sort
 // the maps being written.
 type encoder struct {
-	buf []byte
-	kvs []kv
+	buf   []byte
+	kvs   []kv
+	depth int
 }
+
+// maxDepth bounds the nesting of collections, so that a cyclic value is an
+// error rather than a stack overflow.
+const maxDepth = 1000
 
 var encoders = sync.Pool{New: func() any { return new(encoder) }}
 
 func encode(buf []byte, v any, object bool) ([]byte, error) {
 	e := encoders.Get().(*encoder)
-	e.buf = buf
+	e.buf, e.depth = buf, 0
 	var err error
 	if m, ok := v.(map[string]any); ok && object && len(m) > 0 {
-		err = e.mapAny(m, 0, true)
+		e.depth = 1 // entries leaves the level that open would have entered
+		err = e.entries(e.push(m), 0, true)
 	} else {
 		err = e.value(v, -2, atRoot)
 	}
 	out := e.buf
 	e.buf = nil
 	if err != nil {
-		return buf, err
+		return buf, err // e is dropped: its stack may be dirty
 	}
 	encoders.Put(e)
 	return out, nil
@@ -75,18 +78,33 @@ const (
 func (e *encoder) value(v any, col, ctx int) error {
 	switch x := v.(type) {
 	case map[string]any:
-		if x == nil || len(x) == 0 {
-			e.atom(ctx, x == nil, "{}")
-			return nil
+		if len(x) == 0 {
+			return e.empty(ctx, x == nil, "{}")
 		}
-		e.open(col, ctx)
-		return e.mapAny(x, col+2, false)
+		start := e.push(x)
+		if err := e.open(col, ctx); err != nil {
+			return err
+		}
+		return e.entries(start, col+2, false)
+	case map[string]string:
+		if len(x) == 0 {
+			return e.empty(ctx, x == nil, "{}")
+		}
+		start := len(e.kvs)
+		for k, s := range x {
+			e.kvs = append(e.kvs, kv{k, s})
+		}
+		if err := e.open(col, ctx); err != nil {
+			return err
+		}
+		return e.entries(start, col+2, false)
 	case []any:
-		if x == nil || len(x) == 0 {
-			e.atom(ctx, x == nil, "[]")
-			return nil
+		if len(x) == 0 {
+			return e.empty(ctx, x == nil, "[]")
 		}
-		e.open(col, ctx)
+		if err := e.open(col, ctx); err != nil {
+			return err
+		}
 		for i, item := range x {
 			if i > 0 {
 				e.indent(col + 2)
@@ -96,24 +114,13 @@ func (e *encoder) value(v any, col, ctx int) error {
 				return at(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
+		e.depth--
 		return nil
-	case map[string]string:
-		if x == nil || len(x) == 0 {
-			e.atom(ctx, x == nil, "{}")
-			return nil
-		}
-		m := make(map[string]any, len(x))
-		for k, s := range x {
-			m[k] = s
-		}
-		e.open(col, ctx)
-		return e.mapAny(m, col+2, false)
 	case []string:
-		if x == nil || len(x) == 0 {
-			e.atom(ctx, x == nil, "[]")
-			return nil
+		if len(x) == 0 {
+			return e.empty(ctx, x == nil, "[]")
 		}
-		e.open(col, ctx)
+		e.open(col, ctx) // cannot fail: a string slice nests nothing
 		for i, s := range x {
 			if i > 0 {
 				e.indent(col + 2)
@@ -124,6 +131,7 @@ func (e *encoder) value(v any, col, ctx int) error {
 			}
 			e.buf = append(e.buf, '\n')
 		}
+		e.depth--
 		return nil
 	}
 	if ctx != atRoot {
@@ -153,20 +161,25 @@ func (e *encoder) value(v any, col, ctx int) error {
 	return err
 }
 
-// atom writes an empty collection, or null for a nil one.
-func (e *encoder) atom(ctx int, null bool, empty string) {
+// empty writes an empty collection, or null for a nil one.
+func (e *encoder) empty(ctx int, null bool, text string) error {
 	if ctx != atRoot {
 		e.buf = append(e.buf, ' ')
 	}
 	if null {
-		empty = "null"
+		text = "null"
 	}
-	e.buf = append(e.buf, empty...)
+	e.buf = append(e.buf, text...)
 	e.buf = append(e.buf, '\n')
+	return nil
 }
 
-// open starts a block collection whose first entry goes at column col+2.
-func (e *encoder) open(col, ctx int) {
+// open starts a block collection whose first entry goes at column col+2,
+// one level deeper.
+func (e *encoder) open(col, ctx int) error {
+	if e.depth++; e.depth > maxDepth {
+		return fmt.Errorf("nesting deeper than %d levels", maxDepth)
+	}
 	switch ctx {
 	case afterKey:
 		e.buf = append(e.buf, '\n')
@@ -174,20 +187,26 @@ func (e *encoder) open(col, ctx int) {
 	case afterDash:
 		e.buf = append(e.buf, ' ')
 	}
+	return nil
+}
+
+// push pushes the entries of m on the stack and returns where they start.
+func (e *encoder) push(m map[string]any) int {
+	start := len(e.kvs)
+	for k, v := range m {
+		e.kvs = append(e.kvs, kv{k, v})
+	}
+	return start
 }
 
 // maxSimpleKey is the longest key written as an implicit key; YAML allows
 // at most 1024 characters before the ':'.
 const maxSimpleKey = 1000
 
-// mapAny writes the entries of m sorted by key, the keys at column col; the
-// cursor is already at that column. With object set, apiVersion, kind and
-// metadata come first.
-func (e *encoder) mapAny(m map[string]any, col int, object bool) error {
-	start := len(e.kvs)
-	for k, v := range m {
-		e.kvs = append(e.kvs, kv{k, v})
-	}
+// entries writes and pops the map entries on the stack from start, sorted
+// by key, the keys at column col; the cursor is already at that column. With
+// object set, apiVersion, kind and metadata come first.
+func (e *encoder) entries(start, col int, object bool) error {
 	end := len(e.kvs)
 	if object {
 		slices.SortFunc(e.kvs[start:end], func(a, b kv) int {
@@ -200,7 +219,7 @@ func (e *encoder) mapAny(m map[string]any, col int, object bool) error {
 		slices.SortFunc(e.kvs[start:end], func(a, b kv) int { return strings.Compare(a.k, b.k) })
 	}
 	for i := start; i < end; i++ {
-		p := e.kvs[i]
+		p := e.kvs[i] // not a slice of e.kvs: nested maps may reallocate it
 		if i > start {
 			e.indent(col)
 		}
@@ -222,6 +241,7 @@ func (e *encoder) mapAny(m map[string]any, col int, object bool) error {
 	}
 	clear(e.kvs[start:end])
 	e.kvs = e.kvs[:start]
+	e.depth--
 	return nil
 }
 
@@ -261,39 +281,13 @@ func appendFloat(b []byte, f float64) ([]byte, error) {
 	return strconv.AppendFloat(b, f, 'g', -1, 64), nil
 }
 
-// checkNumber reports whether s is a JSON number that parses as a finite
-// float64 (YAML parsers read a number out of range as a string).
+// checkNumber returns an error unless s is a JSON number that parses as a
+// finite float64 (YAML parsers read a number out of range as a string).
 func checkNumber(s string) error {
-	i := 0
-	digits := func() bool {
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i > j
-	}
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	ok := true
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	default:
-		ok = digits()
-	}
-	if ok && i < len(s) && s[i] == '.' {
-		i++
-		ok = digits()
-	}
-	if ok && i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		ok = digits()
-	}
-	if !ok || i != len(s) {
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	// A JSON value that starts with '-' or a digit is a number; ending with a
+	// digit rules out trailing white space.
+	if s == "" || !(s[0] == '-' || isDigit(s[0])) || !isDigit(s[len(s)-1]) || !json.Valid([]byte(s)) {
 		return fmt.Errorf("invalid json.Number %q", s)
 	}
 	if _, err := strconv.ParseFloat(s, 64); err != nil {
@@ -391,9 +385,9 @@ func (e *encoder) str(s string, col int, key bool) error {
 	switch {
 	case c&hasInvalid != 0:
 		if key {
-			return fmt.Errorf("invalid UTF-8 in key %q", s)
+			return fmt.Errorf("invalid UTF-8 in key %.64q", s)
 		}
-		return fmt.Errorf("invalid UTF-8 in string %q", s)
+		return fmt.Errorf("invalid UTF-8 in string %.64q", s)
 	case c&(hasNewline|hasTab|hasSpecial) == 0:
 		if c&hasIndicator == 0 && plainSafe(s) {
 			e.buf = append(e.buf, s...)
@@ -420,6 +414,10 @@ func plainSafe(s string) bool {
 		if len(s) == 1 || s[1] == ' ' || strings.HasPrefix(s, "---") {
 			return false
 		}
+	case '.':
+		if strings.HasPrefix(s, "...") { // a document end marker at column 0
+			return false
+		}
 	}
 	return !mayResolve(s)
 }
@@ -429,9 +427,10 @@ func plainSafe(s string) bool {
 var typeWords = [...]string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
 
 // numChars are the bytes of every YAML 1.1 and 1.2 number and timestamp form
-// after the sign (a superset, to be safe).
+// after the sign (a superset, to be safe; Go's time.Parse, used for YAML
+// timestamps, also accepts a comma before fractional seconds).
 var numChars = func() (t [256]bool) {
-	for _, b := range []byte("0123456789abcdefABCDEFxXoO_.:+-tTzZ ") {
+	for _, b := range []byte("0123456789abcdefABCDEFxXoO_.,:+-tTzZ ") {
 		t[b] = true
 	}
 	return t
@@ -458,7 +457,7 @@ func mayResolve(s string) bool {
 	}
 	t := s
 	if t[0] == '+' || t[0] == '-' {
-		t = t[1:]
+		t = strings.TrimLeft(t[1:], "_") // YAML 1.1 parsers drop underscores in "+_1"
 	}
 	switch {
 	case t == "":

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -309,7 +310,7 @@ func TestFormat(t *testing.T) {
 func TestAppendObject(t *testing.T) {
 	obj := map[string]any{
 		"spec": map[string]any{"b": 1, "a": 2}, "kind": "ConfigMap", "data": map[string]any{"k": "v"},
-		"metadata": map[string]any{"name": "x", "annotations": map[string]any{"z": "1", "a": "2"}},
+		"metadata":   map[string]any{"name": "x", "annotations": map[string]any{"z": "1", "a": "2"}},
 		"apiVersion": "v1", "Kind": "upper", "aaa": true,
 	}
 	want := `apiVersion: v1
@@ -387,6 +388,15 @@ func TestErrors(t *testing.T) {
 		{map[string]any{"n": json.Number("")}, `n: invalid json.Number ""`, nil},
 		{map[string]any{"n": json.Number("01")}, `n: invalid json.Number "01"`, nil},
 		{map[string]any{"n": json.Number("1.")}, `n: invalid json.Number "1."`, nil},
+		{map[string]any{"n": json.Number(" 1")}, `n: invalid json.Number " 1"`, nil},
+		{map[string]any{"n": json.Number("1 ")}, `n: invalid json.Number "1 "`, nil},
+		{map[string]any{"n": json.Number("1 2")}, `n: invalid json.Number "1 2"`, nil},
+		{map[string]any{"n": json.Number("-")}, `n: invalid json.Number "-"`, nil},
+		{map[string]any{"n": json.Number("+1")}, `n: invalid json.Number "+1"`, nil},
+		{map[string]any{"n": json.Number(".5")}, `n: invalid json.Number ".5"`, nil},
+		{map[string]any{"n": json.Number("1e")}, `n: invalid json.Number "1e"`, nil},
+		{map[string]any{"n": json.Number("[1]")}, `n: invalid json.Number "[1]"`, nil},
+		{map[string]any{"n": json.Number("-1]")}, `n: invalid json.Number "-1]"`, nil},
 		{map[string]any{"n": json.Number("1e400")}, `n: invalid json.Number "1e400": strconv.ParseFloat: parsing "1e400": value out of range`, strconv.ErrRange},
 		{map[string]any{"s": map[string]any{"k": "a\xffb"}}, `s.k: invalid UTF-8 in string "a\xffb"`, nil},
 		{map[string]any{"s": map[string]any{"k\xff": "a"}}, `s: invalid UTF-8 in key "k\xff"`, nil},
@@ -405,10 +415,67 @@ func TestErrors(t *testing.T) {
 			t.Errorf("Append(%#v) on error returned %q, want the original buffer", tc.in, out)
 		}
 	}
-	for _, n := range []string{"0", "-0", "1.5", "-1.5e-3", "1E+9", "123456789012345678901234567890"} {
+	for _, n := range []string{"0", "-0", "1.5", "-1.5e-3", "1E+9", "123456789012345678901234567890", "1e-400"} {
 		if _, err := Append(nil, json.Number(n)); err != nil {
 			t.Errorf("json.Number(%q): %v", n, err)
 		}
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	var nums []any
+	for _, f := range []float64{
+		0, 1, -1, 0.1, 0.1 + 0.2, 1e-7, 1.5e-300, 5e-324, 123456789.125, 1 << 53, 1<<53 + 2, 1e15 + 0.5,
+		9.999999999999999e20, 1e21, -1e21, 1e19, 1.8446744073709552e19, -9.223372036854776e18, math.MaxFloat64,
+		math.SmallestNonzeroFloat64, math.Pi, -math.E, 1e100, 2.5e-5,
+	} {
+		nums = append(nums, f)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		nums = append(nums, math.Float64frombits(r.Uint64()), r.NormFloat64()*math.Pow(10, float64(r.IntN(50)-25)), float64(r.Int64()>>r.IntN(64)))
+	}
+	for i, n := range nums {
+		if f, ok := n.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			nums[i] = 0.0
+		}
+	}
+	nums = append(nums, 0, math.MaxInt64, math.MinInt64, int64(math.MaxInt64), int64(math.MinInt64), json.Number("1.5e300"), json.Number("-0.000001"))
+	out, err := Append(nil, nums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRoundTrip(t, nums, out)
+	for i, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if f, ok := nums[i].(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1e21 && strings.ContainsAny(line, ".e") {
+			t.Errorf("integral %v written as %s", f, line)
+		}
+	}
+}
+
+func TestDepth(t *testing.T) {
+	deep := func(n int) any {
+		var v any = "leaf"
+		for range n {
+			v = []any{map[string]any{"k": v}}
+		}
+		return v
+	}
+	out, err := Append(nil, deep(maxDepth/2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRoundTrip(t, deep(maxDepth/2), out)
+	if _, err := AppendObject(nil, map[string]any{"a": deep(maxDepth/2 - 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Append(nil, deep(maxDepth/2+1)); err == nil || !strings.HasSuffix(err.Error(), "nesting deeper than 1000 levels") {
+		t.Fatalf("error = %v, want nesting too deep", err)
+	}
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	if _, err := AppendObject(nil, cyclic); err == nil || !strings.HasPrefix(err.Error(), "self.self.self.") {
+		t.Fatalf("error = %v, want nesting too deep", err)
 	}
 }
 
@@ -509,16 +576,16 @@ func nastyStrings() []string {
 		// Numbers in every notation.
 		"0", "-0", "+0", "1", "-1", "+1", "12", "0.", "0.0", "-0.0", ".5", "-.5", "+.5", "5.", "1e3", "1E3", "1e+3", "1e-3",
 		"1.5e3", "-1.5E-3", "1.0e+21", "0x1F", "0X1F", "-0x1f", "0x_1F", "0o17", "0O17", "-0o17", "0777", "0b101", "-0b101",
-		"1_000", "1__0", "_1", "1_", "1:20", "190:20:30", "-1:20", "1:20.5", "1:70", ".inf", ".Inf", ".INF", "-.inf", "+.inf",
+		"1_000", "1__0", "_1", "1_", "+_0", "-_1", "-._5", "+_", "1:20", "190:20:30", "-1:20", "1:20.5", "1:70", ".inf", ".Inf", ".INF", "-.inf", "+.inf",
 		".nan", ".NaN", ".NAN", "nan", "NaN", "inf", "Infinity", "-Infinity", "0.0.0.0", "1.2.3", "1..2", ".", "..", "...",
 		"9223372036854775807", "9223372036854775808", "18446744073709551616", "1e400", "-1e400", "0x", "0o", "0b", "1e", "e1",
 		"+", "++1", "+-1", "1+1", "1-1", "12:30", "12:30:45", "1:2:3:4",
 		// Dates and timestamps.
 		"2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14T21:59:43.10Z", "2001-12-14 21:59:43.10 -5",
-		"2001-12-15 2:59:43.10", "2002-12-14", "2001-1-2", "2001-12-14T21:59:43Z", "20011214", "2001/12/14",
+		"2001-12-15 2:59:43.10", "0000-1-1 0:0:0,0", "2001-12-14T21:59:43,5Z", "2002-12-14", "2001-1-2", "2001-12-14T21:59:43Z", "20011214", "2001/12/14",
 		// Indicators and structure.
 		"<<", "=", ": ", ":", "a:", "a: b", "a:b", "a :b", "a : b", "::1", "#", "a #b", "a#b", "# c", "- ", "-", "- a", "-a", "--",
-		"---", "--- a", "...", "... a", "? ", "?", "? a", "?a", "*a", "&a", "!tag", "!!str", "%YAML", "%", "@a", "`a`",
+		"---", "--- a", "...", "... a", "... Y", "...x", "? ", "?", "? a", "?a", "*a", "&a", "!tag", "!!str", "%YAML", "%", "@a", "`a`",
 		"|", "|-", ">", ">-", "'", "''", "\"", `\`, `\\`, "[a]", "{a: b}", "a,b", "[", "]", "{", "}", ",", "a]", "a}",
 		"a [b]", "{}", "[]", "a\"b", "a'b", "'a'", `"a"`, "&", "*", "!", "a!", "a&b", "a*b", "a|b", "a>b", "a%b", "a@b",
 		// Whitespace.
@@ -530,8 +597,8 @@ func nastyStrings() []string {
 		"a\x00b", "\x7f", "\x1b[0m", "\x01\x02\x03", "\u0080", "\u009f", "\ufffd", "\ufffe", "\uffff", "\U0001fffe",
 		"\U0010ffff", "a\nb\u2028c", "a\nb\x7f",
 		// Long lines.
-		strings.Repeat("x", 5000), strings.Repeat("a b ", 2000), strings.Repeat("x", 3000) + "\n" + strings.Repeat("y", 3000),
-		"'" + strings.Repeat("x", 2000),
+		strings.Repeat("x", 5000), strings.Repeat("a b ", 2000), strings.Repeat("x", 3000)+"\n"+strings.Repeat("y", 3000),
+		"'"+strings.Repeat("x", 2000),
 		// Real-world text.
 		"line one\r\nline two\r\n", `C:\Program Files\app\bin`, `\\server\share`, `{"a": [1, 2], "b": "c"}`, `{"a":1}`,
 		"#!/bin/sh\nset -e\necho \"it's $HOME\" 'q' `date`\nfor f in *; do echo \"$f\"; done\n",
@@ -549,6 +616,12 @@ func TestNastyStrings(t *testing.T) {
 	}
 }
 
+// FuzzRoundTrip checks strings in every position. Run it with
+//
+//	go test -run x -fuzz FuzzRoundTrip -fuzztime 60s -fuzzminimizetime 2s
+//
+// (without the last flag, minimizing each new input can take a minute, which
+// looks like a stall at 0 execs/sec).
 func FuzzRoundTrip(f *testing.F) {
 	for _, s := range nastyStrings() {
 		if len(s) <= 200 { // long seeds make minimizing new inputs very slow
