@@ -11,6 +11,7 @@ import (
 
 	"github.com/kargo-platform/kargo/constructs/catalog"
 	"github.com/kargo-platform/kargo/constructs/platform"
+	"github.com/kargo-platform/kargo/internal/artifact"
 	"github.com/kargo-platform/kargo/internal/config"
 	"github.com/kargo-platform/kargo/internal/synth"
 )
@@ -36,6 +37,9 @@ const usage = `kargo synthesizes the Kargo KubeVirt platform into plain Kubernet
 Usage:
   kargo synth   [-c FILE]... [--set path=value]... [-o DIR] [--summary text|json]
   kargo diff    [-c FILE]... [--set path=value]... [-o DIR]
+  kargo lock    [-c FILE]... [--set path=value]... [--refresh NAME]...
+  kargo outdated [-c FILE]... [--set path=value]...
+  kargo vendor  [-c FILE]... [--set path=value]... DIR
   kargo images  [-c FILE]... [--set path=value]...
   kargo modules [-c FILE]... [--set path=value]...
   kargo explain [MODULE[.FIELD] | SECTION[.FIELD]]
@@ -43,10 +47,17 @@ Usage:
 
 Defaults: -c kargo.config.yaml -o dist. Several -c files deep-merge in order; --set
 overrides one key (e.g. --set modules.vm.enabled=true, --set 'metadata.labels[team]=infra').
+Artifact flags (synth, diff, lock, vendor, images): --offline, --locked, --vendor DIR,
+--cache-dir DIR. kargo.lock lives next to the first -c file.
 `
 
 // Run runs kargo with args (without the program name) and returns the exit code.
-func Run(args []string, stdout, stderr io.Writer) (code int) {
+func Run(args []string, stdout, stderr io.Writer) int {
+	return RunWith(catalog.Registry(), args, stdout, stderr)
+}
+
+// RunWith is Run with the modules of reg.
+func RunWith(reg *platform.Registry, args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "kargo: internal error: %v\nthis is a bug in kargo; please report it with the command you ran\n", r)
@@ -57,12 +68,17 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprint(stderr, usage)
 		return ExitError
 	}
-	reg := catalog.Registry()
 	switch args[0] {
 	case "synth":
 		return runSynth(reg, args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(reg, args[1:], stdout, stderr)
+	case "lock":
+		return runLock(reg, args[1:], stdout, stderr)
+	case "outdated":
+		return runOutdated(reg, args[1:], stdout, stderr)
+	case "vendor":
+		return runVendor(reg, args[1:], stdout, stderr)
 	case "images":
 		return runImages(reg, args[1:], stdout, stderr)
 	case "modules":
@@ -85,11 +101,15 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// common are the flags synth, diff and modules share.
+// common are the flags synth, diff and the artifact commands share.
 type common struct {
-	files stringList
-	sets  stringList
-	out   string
+	files    stringList
+	sets     stringList
+	out      string
+	offline  bool
+	locked   bool
+	vendor   string
+	cacheDir string
 }
 
 func newFlags(name string, stderr io.Writer, c *common, withOut bool) *flag.FlagSet {
@@ -100,7 +120,57 @@ func newFlags(name string, stderr io.Writer, c *common, withOut bool) *flag.Flag
 	if withOut {
 		fs.StringVar(&c.out, "o", "dist", "output `directory`")
 	}
+	fs.BoolVar(&c.offline, "offline", false, "never open a network connection; artifacts come from the cache or the vendor directory")
+	fs.BoolVar(&c.locked, "locked", false, "refuse any artifact kargo.lock does not record (for CI)")
+	fs.StringVar(&c.vendor, "vendor", "", "serve every artifact from this `directory` (written by kargo vendor); overrides sources.vendor_dir")
+	fs.StringVar(&c.cacheDir, "cache-dir", "", "artifact cache `directory`; overrides sources.cache_dir and $KARGO_CACHE_DIR")
 	return fs
+}
+
+// lockPath is kargo.lock next to the first config file.
+func (c *common) lockPath() string { return filepath.Join(filepath.Dir(c.files[0]), "kargo.lock") }
+
+// store opens kargo.lock and the artifact store the flags and config describe.
+func (c *common) store(cfg *config.Config, stderr io.Writer) (*artifact.Store, *artifact.Lock, error) {
+	lock, err := artifact.ReadLock(c.lockPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := artifact.Options{
+		CacheDir:  firstOf(c.cacheDir, cfg.Sources.CacheDir, artifact.DefaultCacheDir()),
+		VendorDir: c.vendor,
+		Offline:   c.offline,
+		Locked:    c.locked,
+		Mirrors:   cfg.Sources.Mirrors,
+	}
+	if opts.VendorDir == "" && cfg.Sources.VendorDir != "" {
+		opts.VendorDir = cfg.Sources.VendorDir
+		if !filepath.IsAbs(opts.VendorDir) {
+			opts.VendorDir = filepath.Join(filepath.Dir(c.files[0]), opts.VendorDir)
+		}
+	}
+	if isTerminal(stderr) {
+		opts.Progress = stderr
+	}
+	return artifact.NewStore(opts, lock), lock, nil
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 func (c *common) load(reg *platform.Registry) (*config.Config, error) {
@@ -110,17 +180,25 @@ func (c *common) load(reg *platform.Registry) (*config.Config, error) {
 	return config.Load(reg, c.files, c.sets)
 }
 
-func (c *common) synth(reg *platform.Registry, stderr io.Writer) (*synth.Result, error) {
+// synth loads the config and synthesizes it; the lock it returns has the entries of
+// artifacts fetched for the first time (the caller decides whether to write it).
+func (c *common) synth(reg *platform.Registry, stderr io.Writer) (*synth.Result, *artifact.Lock, error) {
 	cfg, err := c.load(reg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return synth.Run(cfg, synth.Options{
+	store, lock, err := c.store(cfg, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := synth.Run(cfg, synth.Options{
 		Registry:  reg,
 		Version:   Version,
 		ConfigDir: filepath.Dir(c.files[0]),
 		Warn:      func(msg string) { fmt.Fprintf(stderr, "warning: %s\n", msg) },
+		Artifacts: store,
 	})
+	return res, lock, err
 }
 
 func fail(stderr io.Writer, err error) {

@@ -53,7 +53,7 @@ func runImages(reg *platform.Registry, args []string, stdout, stderr io.Writer) 
 	if ok, code := parse(fs, args, stderr); !ok {
 		return code
 	}
-	res, err := c.synth(reg, stderr)
+	res, _, err := c.synth(reg, stderr)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError

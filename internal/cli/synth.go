@@ -21,7 +21,7 @@ func runSynth(reg *platform.Registry, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "kargo: --summary must be text or json, not %q\n", *summary)
 		return ExitError
 	}
-	res, err := c.synth(reg, stderr)
+	res, lock, err := c.synth(reg, stderr)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
@@ -30,6 +30,14 @@ func runSynth(reg *platform.Registry, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
+	}
+	// Like go.sum: artifacts used for the first time are recorded.
+	if lock.Changed() {
+		if err := lock.Write(c.lockPath()); err != nil {
+			fail(stderr, err)
+			return ExitError
+		}
+		fmt.Fprintf(stderr, "recorded new artifacts in %s; commit it\n", c.lockPath())
 	}
 	if *summary == "json" {
 		enc := json.NewEncoder(stdout)
@@ -70,7 +78,7 @@ func runDiff(reg *platform.Registry, args []string, stdout, stderr io.Writer) in
 		}
 		return code
 	}
-	res, err := c.synth(reg, stderr)
+	res, _, err := c.synth(reg, stderr) // diff never writes kargo.lock
 	if err != nil {
 		fail(stderr, err)
 		return ExitDiffError
