@@ -37,6 +37,9 @@ type Env struct {
 	// Artifacts serves the upstream artifacts the module declared (verified against
 	// kargo.lock).
 	Artifacts Fetcher
+	// APIVersions are the custom APIs of the enabled modules, for Helm's
+	// .Capabilities.APIVersions.
+	APIVersions []string
 	// Scope tells whether a kind is namespaced; known is false for a kind kargo cannot
 	// place (not built in, no CRD kargo knows).
 	Scope func(group, kind string) (namespaced, known bool)

@@ -37,6 +37,10 @@ type Module interface {
 	// Version is the version of what the module deploys, for kargo modules and the
 	// summary.
 	Version(cfg Config) string
+	// APIs lists the custom APIs the module installs, as "group/version" and
+	// "group/version/Kind" (monitoring.coreos.com/v1/ServiceMonitor): Helm charts of
+	// every module see them in .Capabilities.APIVersions, as on a real cluster.
+	APIs() []string
 	// Artifacts lists the upstream artifacts the config makes the module use (charts,
 	// manifests): kargo fetches them before building, and kargo lock/vendor/outdated
 	// work on them. A disabled module uses none.
@@ -54,6 +58,8 @@ type Definition[C Config] struct {
 	Default func() C
 	// VersionOf returns the version the config deploys.
 	VersionOf func(C) string
+	// Provides lists the custom APIs the module installs (see Module.APIs).
+	Provides []string
 	// ArtifactsOf lists the upstream artifacts the config uses; nil for a module
 	// without any.
 	ArtifactsOf func(C) []artifact.Ref
@@ -96,6 +102,9 @@ func (d Definition[C]) Version(cfg Config) string {
 	}
 	return d.VersionOf(cfg.(C))
 }
+
+// APIs implements Module.
+func (d Definition[C]) APIs() []string { return d.Provides }
 
 // Artifacts implements Module.
 func (d Definition[C]) Artifacts(cfg Config) []artifact.Ref {

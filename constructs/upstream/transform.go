@@ -118,21 +118,12 @@ func crdScopes(objs []manifest.Object) map[string]bool {
 		if o.Kind() != "CustomResourceDefinition" || o.Group() != "apiextensions.k8s.io" {
 			continue
 		}
-		g, _ := lookupString(o, "spec", "group")
-		k, _ := lookupString(o, "spec", "names", "kind")
-		scope, _ := lookupString(o, "spec", "scope")
+		g, _ := o.LookupString("spec", "group")
+		k, _ := o.LookupString("spec", "names", "kind")
+		scope, _ := o.LookupString("spec", "scope")
 		out[g+"/"+k] = scope == "Namespaced"
 	}
 	return out
-}
-
-func lookupString(o manifest.Object, path ...string) (string, bool) {
-	v, ok := o.Lookup(path...)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	return s, ok
 }
 
 // Patch applies RFC 6902 JSON patch operations to the selected object, which must

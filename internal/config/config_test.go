@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,13 +109,16 @@ modules:
   widget:
     pool: {path: /srv/pool}
 `
-	cfg, err := parse(t, []string{"modules.widget.replicas=5", "metadata.labels[app.kubernetes.io/part-of]=kargo", "modules.widget.name=1.30"}, base, overlay)
+	cfg, err := parse(t, []string{"modules.widget.replicas=5", "metadata.labels[app.kubernetes.io/part-of]=kargo", "modules.widget.name=1.30", "modules.widget.values.deep.n=3"}, base+"    values: {a: [1, {b: true}], deep: {s: x}}\n", overlay)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := cfg.Modules["widget"].(widgetConfig)
 	if w.Replicas != 5 || w.Pool.Path != "/srv/pool" || strings.Join(w.Gates, ",") != "X" || w.Name != "1.30" {
 		t.Errorf("widget = %+v", w)
+	}
+	if fmt.Sprint(w.Values) != "map[a:[1 map[b:true]] deep:map[n:3 s:x]]" {
+		t.Errorf("values = %v", w.Values)
 	}
 	want := map[string]string{"team": "infra", "env": "prod", "app.kubernetes.io/part-of": "kargo"}
 	for k, v := range want {

@@ -122,7 +122,7 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == rawMessageType || t.Kind() == reflect.Interface && path != modulesPath && !strings.HasPrefix(path, modulesPath+".") {
+	if t == rawMessageType || t.Kind() == reflect.Interface {
 		return // free-form (values escape hatches)
 	}
 	switch t.Kind() {
@@ -176,8 +176,6 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 			return
 		}
 		c.scalar(n, path, "!!float", "a number")
-	case reflect.Interface:
-		c.checkModules(n, path)
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"slices"
 
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
+
+	"github.com/kargo-platform/kargo/internal/manifest"
 )
 
 // Chart is a loaded Helm chart (apiVersion v1 or v2) with its subcharts. It wraps Helm's
@@ -77,4 +80,37 @@ func clone(ch *chart.Chart) *chart.Chart {
 	}
 	out.SetDependencies(deps...)
 	return &out
+}
+
+// CRDAPIVersions returns the APIs that the CustomResourceDefinitions in the crds/
+// directories of the chart and its subcharts define, as "group/version" and
+// "group/version/Kind", sorted. A real install creates those CRDs before it renders the
+// templates, so passing them in Options.APIVersions renders what a cluster would get.
+func (c *Chart) CRDAPIVersions() ([]string, error) {
+	seen := map[string]bool{}
+	for _, crd := range c.c.CRDObjects() {
+		objs, err := manifest.ParseYAML(crd.File.Data, crd.Filename)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
+		}
+		for _, o := range objs {
+			if o.Kind() != "CustomResourceDefinition" {
+				continue
+			}
+			group, _ := o.LookupString("spec", "group")
+			kind, _ := o.LookupString("spec", "names", "kind")
+			versions, _ := o.Lookup("spec", "versions")
+			list, _ := versions.([]any)
+			for _, v := range list {
+				vm, _ := v.(map[string]any)
+				name, _ := vm["name"].(string)
+				if served, ok := vm["served"].(bool); ok && !served || name == "" {
+					continue
+				}
+				seen[group+"/"+name] = true
+				seen[group+"/"+name+"/"+kind] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/kargo-platform/kargo/internal/kinds"
-	"github.com/kargo-platform/kargo/internal/manifest"
 )
 
 // builtinKinds answers scope questions for the kinds built into the API server.
@@ -25,9 +24,9 @@ func newScopes(objs []rendered, extra func(group, kind string) (bool, bool)) (*s
 		if o.Group() != "apiextensions.k8s.io" || o.Kind() != "CustomResourceDefinition" {
 			continue
 		}
-		group, _ := lookupString(o, "spec", "group")
-		kind, _ := lookupString(o, "spec", "names", "kind")
-		scope, _ := lookupString(o, "spec", "scope")
+		group, _ := o.LookupString("spec", "group")
+		kind, _ := o.LookupString("spec", "names", "kind")
+		scope, _ := o.LookupString("spec", "scope")
 		if group == "" || kind == "" {
 			return nil, fmt.Errorf("%s: CustomResourceDefinition %s has no spec.group or spec.names.kind", r.source, o.Name())
 		}
@@ -79,13 +78,4 @@ func (s *scopes) fixNamespace(r rendered, releaseNamespace string) (warning stri
 		}
 	}
 	return "", nil
-}
-
-func lookupString(o manifest.Object, path ...string) (string, bool) {
-	v, ok := o.Lookup(path...)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	return s, ok
 }

@@ -103,6 +103,16 @@ func (o Object) Lookup(path ...string) (any, bool) {
 	return cur, true
 }
 
+// LookupString returns the string at path and whether there is one.
+func (o Object) LookupString(path ...string) (string, bool) {
+	v, ok := o.Lookup(path...)
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
 // Validate checks the fields every object must have.
 func (o Object) Validate() error {
 	var missing []string

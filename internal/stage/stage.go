@@ -85,20 +85,11 @@ func NewClassifier(table *kinds.Table, objs []manifest.Object) *Classifier {
 		if o.Group() != "apiextensions.k8s.io" || o.Kind() != "CustomResourceDefinition" {
 			continue
 		}
-		group, _ := lookupString(o, "spec", "group")
-		kind, _ := lookupString(o, "spec", "names", "kind")
+		group, _ := o.LookupString("spec", "group")
+		kind, _ := o.LookupString("spec", "names", "kind")
 		c.crds[kinds.GroupKind{Group: group, Kind: kind}] = true
 	}
 	return c
-}
-
-func lookupString(o manifest.Object, path ...string) (string, bool) {
-	v, ok := o.Lookup(path...)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	return s, ok
 }
 
 // Stage returns the stage of o, or an error for a custom kind that has neither a CRD in

@@ -143,6 +143,10 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 		Artifacts:  fetched,
 		Scope:      Scope,
 	}
+	for _, m := range order {
+		env.APIVersions = append(env.APIVersions, m.APIs()...)
+	}
+	sort.Strings(env.APIVersions)
 
 	app := cdk8s.NewApp(nil)
 	charts := map[string]*platform.Chart{}
