@@ -17,14 +17,38 @@ type Ref struct {
 	set func(string)
 }
 
+// Rule names images an operator takes from its own workload's env or args — a module
+// that knows them declares them (virt-operator and cdi-operator read their component
+// images from env vars), so that kargo images lists them and image mirrors rewrite them.
+type Rule struct {
+	// Group and Kind of the workload (apps, Deployment); Name when set picks one.
+	Group string
+	Kind  string
+	Name  string
+	// Env lists env var names whose value is an image reference.
+	Env []string
+	// Args lists argument prefixes ("--image=") whose rest is an image reference.
+	Args []string
+}
+
+func (r Rule) matches(o manifest.Object) bool {
+	return o.Kind() == r.Kind && o.Group() == r.Group && (r.Name == "" || o.Name() == r.Name)
+}
+
 // containerLists are the keys under which a pod spec lists containers.
 var containerLists = map[string]bool{"containers": true, "initContainers": true, "ephemeralContainers": true}
 
 // Find returns every image reference in o, in a stable order: images of containers in
-// any pod spec (wherever the object keeps it), KubeVirt containerDisk images, and CDI
-// registry sources (docker://...).
-func Find(o manifest.Object) []Ref {
+// any pod spec (wherever the object keeps it), KubeVirt containerDisk images, CDI
+// registry sources (docker://...), and the env values and args the rules name.
+func Find(o manifest.Object, rules ...Rule) []Ref {
 	var refs []Ref
+	var active []Rule
+	for _, r := range rules {
+		if r.matches(o) {
+			active = append(active, r)
+		}
+	}
 	var walk func(v any, key string)
 	walk = func(v any, key string) {
 		switch t := v.(type) {
@@ -51,12 +75,48 @@ func Find(o manifest.Object) []Ref {
 						c := m
 						refs = append(refs, Ref{Image: s, set: func(n string) { c["image"] = n }})
 					}
+					refs = append(refs, fromRules(m, active)...)
 				}
 				walk(e, key)
 			}
 		}
 	}
 	walk(map[string]any(o), "")
+	return refs
+}
+
+// fromRules returns the env values and args of container c that the rules name.
+func fromRules(c map[string]any, rules []Rule) []Ref {
+	var refs []Ref
+	for _, r := range rules {
+		env, _ := c["env"].([]any)
+		for _, e := range env {
+			em, _ := e.(map[string]any)
+			name, _ := em["name"].(string)
+			val, ok := em["value"].(string)
+			if !ok || val == "" {
+				continue
+			}
+			for _, want := range r.Env {
+				if name == want {
+					m := em
+					refs = append(refs, Ref{Image: val, set: func(n string) { m["value"] = n }})
+				}
+			}
+		}
+		for _, key := range []string{"command", "args"} {
+			list, _ := c[key].([]any)
+			for i, a := range list {
+				s, _ := a.(string)
+				for _, prefix := range r.Args {
+					if strings.HasPrefix(s, prefix) && len(s) > len(prefix) {
+						l, i, prefix := list, i, prefix
+						refs = append(refs, Ref{Image: s[len(prefix):], set: func(n string) { l[i] = prefix + n }})
+					}
+				}
+			}
+		}
+	}
 	return refs
 }
 
@@ -77,10 +137,10 @@ type Use struct {
 
 // List returns every image referenced by objs, sorted, each with the objects that use
 // it (sorted, unique). CDI docker:// URLs are listed as image references.
-func List(objs []manifest.Object) []Use {
+func List(objs []manifest.Object, rules ...Rule) []Use {
 	by := map[string]map[manifest.ID]bool{}
 	for _, o := range objs {
-		for _, r := range Find(o) {
+		for _, r := range Find(o, rules...) {
 			img := strings.TrimPrefix(r.Image, "docker://")
 			if by[img] == nil {
 				by[img] = map[manifest.ID]bool{}
@@ -121,7 +181,26 @@ func Normalize(ref string) string {
 // normalized form, so "docker.io" matches "nginx:1.27".
 type Mirrors map[string]string
 
-var _ aspect.Aspect = Mirrors{}
+// Rewriter is the aspect that applies Mirrors, also to the images Rules name.
+type Rewriter struct {
+	Mirrors Mirrors
+	Rules   []Rule
+}
+
+var _ aspect.Aspect = Rewriter{}
+
+// Visit implements aspect.Aspect.
+func (w Rewriter) Visit(o manifest.Object) error {
+	if len(w.Mirrors) == 0 {
+		return nil
+	}
+	for _, r := range Find(o, w.Rules...) {
+		if n, ok := w.Mirrors.Rewrite(r.Image); ok {
+			r.set(n)
+		}
+	}
+	return nil
+}
 
 // Validate checks the prefixes.
 func (m Mirrors) Validate(path string) []error {
@@ -171,17 +250,4 @@ func (m Mirrors) Rewrite(ref string) (string, bool) {
 		p = best
 	}
 	return scheme + m[best] + strings.TrimPrefix(full, p), true
-}
-
-// Visit implements aspect.Aspect.
-func (m Mirrors) Visit(o manifest.Object) error {
-	if len(m) == 0 {
-		return nil
-	}
-	for _, r := range Find(o) {
-		if n, ok := m.Rewrite(r.Image); ok {
-			r.set(n)
-		}
-	}
-	return nil
 }

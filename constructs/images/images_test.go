@@ -74,7 +74,7 @@ func TestRewrite(t *testing.T) {
 
 func TestMirrorsAspect(t *testing.T) {
 	d, v := obj(t, deploy), obj(t, vm)
-	m := Mirrors{"quay.io/kubevirt": "harbor.example/kubevirt", "docker.io": "harbor.example/hub"}
+	m := Rewriter{Mirrors: Mirrors{"quay.io/kubevirt": "harbor.example/kubevirt", "docker.io": "harbor.example/hub"}}
 	for _, o := range []manifest.Object{d, v} {
 		if err := m.Visit(o); err != nil {
 			t.Fatal(err)
@@ -115,5 +115,40 @@ func TestValidate(t *testing.T) {
 	errs := Mirrors{"quay.io/": "x", "docker.io": "", "ok.io/x": "mirror.example/x", "a b": "c"}.Validate("sources.image_mirrors")
 	if len(errs) != 3 {
 		t.Errorf("errs = %v", errs)
+	}
+}
+
+// operator has the shape of virt-operator and cdi-operator: component images in env
+// vars and an arg.
+const operator = `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"cdi-operator","namespace":"cdi"},
+"spec":{"template":{"spec":{"containers":[{"name":"cdi-operator","image":"quay.io/kubevirt/cdi-operator:v1.60.3",
+"args":["--v=2","--uploadproxy-image=quay.io/kubevirt/cdi-uploadproxy:v1.60.3"],
+"env":[{"name":"CONTROLLER_IMAGE","value":"quay.io/kubevirt/cdi-controller:v1.60.3"},
+{"name":"IMPORTER_IMAGE","value":"quay.io/kubevirt/cdi-importer:v1.60.3"},
+{"name":"VERBOSITY","value":"1"},{"name":"PULL_POLICY","value":"IfNotPresent"}]}]}}}}`
+
+func TestRules(t *testing.T) {
+	rules := []Rule{{Group: "apps", Kind: "Deployment", Name: "cdi-operator", Env: []string{"CONTROLLER_IMAGE", "IMPORTER_IMAGE"}, Args: []string{"--uploadproxy-image="}}}
+	o := obj(t, operator)
+	var imgs []string
+	for _, u := range List([]manifest.Object{o}, rules...) {
+		imgs = append(imgs, u.Image)
+	}
+	want := "quay.io/kubevirt/cdi-controller:v1.60.3,quay.io/kubevirt/cdi-importer:v1.60.3,quay.io/kubevirt/cdi-operator:v1.60.3,quay.io/kubevirt/cdi-uploadproxy:v1.60.3"
+	if strings.Join(imgs, ",") != want {
+		t.Errorf("images = %v", imgs)
+	}
+	if err := (Rewriter{Mirrors: Mirrors{"quay.io/kubevirt": "harbor.example/kv"}, Rules: rules}).Visit(o); err != nil {
+		t.Fatal(err)
+	}
+	js := mustJSON(o)
+	for _, want := range []string{`"harbor.example/kv/cdi-controller:v1.60.3"`, `"harbor.example/kv/cdi-importer:v1.60.3"`, `"--uploadproxy-image=harbor.example/kv/cdi-uploadproxy:v1.60.3"`, `"image":"harbor.example/kv/cdi-operator:v1.60.3"`, `"value":"IfNotPresent"`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("rewritten object lacks %s:\n%s", want, js)
+		}
+	}
+	// Without the rule the env values are not images.
+	if len(List([]manifest.Object{obj(t, operator)})) != 1 {
+		t.Error("env values listed without a rule")
 	}
 }

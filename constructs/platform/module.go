@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kargo-platform/kargo/constructs/images"
 	"github.com/kargo-platform/kargo/internal/artifact"
 )
 
@@ -41,6 +42,8 @@ type Module interface {
 	// "group/version/Kind" (monitoring.coreos.com/v1/ServiceMonitor): Helm charts of
 	// every module see them in .Capabilities.APIVersions, as on a real cluster.
 	APIs() []string
+	// ImageRules names images the module's operators take from env vars or args.
+	ImageRules() []images.Rule
 	// Artifacts lists the upstream artifacts the config makes the module use (charts,
 	// manifests): kargo fetches them before building, and kargo lock/vendor/outdated
 	// work on them. A disabled module uses none.
@@ -60,6 +63,8 @@ type Definition[C Config] struct {
 	VersionOf func(C) string
 	// Provides lists the custom APIs the module installs (see Module.APIs).
 	Provides []string
+	// Images names images the module's operators take from env vars or args.
+	Images []images.Rule
 	// ArtifactsOf lists the upstream artifacts the config uses; nil for a module
 	// without any.
 	ArtifactsOf func(C) []artifact.Ref
@@ -102,6 +107,9 @@ func (d Definition[C]) Version(cfg Config) string {
 	}
 	return d.VersionOf(cfg.(C))
 }
+
+// ImageRules implements Module.
+func (d Definition[C]) ImageRules() []images.Rule { return d.Images }
 
 // APIs implements Module.
 func (d Definition[C]) APIs() []string { return d.Provides }

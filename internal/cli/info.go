@@ -58,7 +58,7 @@ func runImages(reg *platform.Registry, args []string, stdout, stderr io.Writer) 
 		fail(stderr, err)
 		return ExitError
 	}
-	for _, u := range images.List(res.Objects) {
+	for _, u := range images.List(res.Objects, res.ImageRules...) {
 		fmt.Fprintln(stdout, u.Image)
 		for _, id := range u.Objects {
 			fmt.Fprintf(stdout, "    %s\n", id)

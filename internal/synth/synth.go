@@ -44,9 +44,11 @@ type Options struct {
 // Result is a synthesized output.
 type Result struct {
 	Files []output.File
-	// Objects are every object written, after the aspects, in file order.
+	// Objects are every object of the modules, after the aspects, in module order.
 	Objects []manifest.Object
-	Summary Summary
+	// ImageRules are the enabled modules' image rules, for listing images.
+	ImageRules []images.Rule
+	Summary    Summary
 	// Duration is how long the synth took (reporting only; never written).
 	Duration time.Duration
 }
@@ -116,16 +118,19 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	for _, f := range findings {
 		warn("compliance: " + f)
 	}
-	aspects, err := Aspects(cfg, opts.ConfigDir)
-	if err != nil {
-		return nil, err
-	}
-
 	enabled := cfg.Enabled()
 	if errs := opts.Registry.Check(enabled); len(errs) > 0 {
 		return nil, config.Errors(errs)
 	}
 	order, err := opts.Registry.Order(enabled)
+	if err != nil {
+		return nil, err
+	}
+	var rules []images.Rule
+	for _, m := range order {
+		rules = append(rules, m.ImageRules()...)
+	}
+	aspects, err := Aspects(cfg, opts.ConfigDir, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +204,7 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	for _, m := range mods {
 		objs = append(objs, m.objects...)
 	}
-	return &Result{Files: files, Objects: objs, Summary: summary, Duration: time.Since(start)}, nil
+	return &Result{Files: files, Objects: objs, ImageRules: rules, Summary: summary, Duration: time.Since(start)}, nil
 }
 
 // Scope tells whether a kind is namespaced, from the built-in kinds and the custom kinds
@@ -219,7 +224,7 @@ func trimModulePrefix(err error, name string) error {
 // Aspects returns the aspects of cfg in the order they apply: the user's global labels
 // and annotations (an object's own keys win), then compliance, then git metadata (both
 // authoritative), then image mirrors.
-func Aspects(cfg *config.Config, configDir string) ([]aspect.Aspect, error) {
+func Aspects(cfg *config.Config, configDir string, rules []images.Rule) ([]aspect.Aspect, error) {
 	as := []aspect.Aspect{
 		aspect.Labels{Labels: cfg.Metadata.Labels, IncludeTemplates: cfg.Metadata.TemplateLabels},
 		aspect.Annotations{Annotations: cfg.Metadata.Annotations},
@@ -233,7 +238,7 @@ func Aspects(cfg *config.Config, configDir string) ([]aspect.Aspect, error) {
 		as = append(as, info.Aspects()...)
 	}
 	// Image mirrors come last: the references every other aspect saw are upstream's.
-	as = append(as, images.Mirrors(cfg.Sources.ImageMirrors))
+	as = append(as, images.Rewriter{Mirrors: cfg.Sources.ImageMirrors, Rules: rules})
 	return as, nil
 }
 
