@@ -12,7 +12,7 @@ import (
 )
 
 // upstreamFiles lists the real upstream manifests in ../shared/upstream.
-func upstreamFiles(t *testing.T) []string {
+func upstreamFiles(t testing.TB) []string {
 	t.Helper()
 	var files []string
 	root := filepath.Join("..", "..", "..", "shared", "upstream")
