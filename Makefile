@@ -4,11 +4,13 @@ GO      ?= go
 BIN     := bin/kargo
 CONFIG  ?= kargo.config.yaml
 OUT     ?= dist
+# The real upstream release files (test data for bench and some tests), beside the checkout.
+UPSTREAM ?= ../shared/upstream
 
 # jsii-runtime-go prints a node end-of-life banner on node 20 unless this is set.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: all build synth diff test golden lint fmt vet tidy clean
+.PHONY: all build synth diff demo bench test golden lint fmt vet tidy clean imports
 
 all: lint test
 
@@ -20,6 +22,14 @@ synth: build ## render $(CONFIG) into $(OUT)/
 
 diff: build ## exit 1 when $(OUT)/ differs from a fresh synth
 	./$(BIN) diff -c $(CONFIG) -o $(OUT)
+
+demo: ## the main job end to end with no internet: fixture upstream on loopback -> demo-dist/
+	$(GO) run ./hack/demo $(CONFIG)
+
+bench: ## wall time, CPU, peak memory of kargo on a platform-scale workload vs a Go-only reference
+	$(GO) build -o bin/kargo-bench ./hack/bench
+	./bin/kargo-bench -upstream $(UPSTREAM)
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/manifest ./internal/yamlenc ./constructs/aspect ./internal/helmrender
 
 test: ## all tests, offline
 	$(GO) test -count=1 ./...
@@ -40,4 +50,4 @@ tidy:
 	$(GO) mod tidy
 
 clean:
-	rm -rf bin
+	rm -rf bin demo-dist

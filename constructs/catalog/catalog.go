@@ -2,15 +2,26 @@
 package catalog
 
 import (
+	"github.com/kargo-platform/kargo/constructs/cdi"
+	"github.com/kargo-platform/kargo/constructs/certmanager"
+	"github.com/kargo-platform/kargo/constructs/kubevirt"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/constructs/talos"
 	"github.com/kargo-platform/kargo/constructs/vm"
 )
 
-// Registry returns the registry of all modules.
-func Registry() *platform.Registry {
-	return platform.NewRegistry(
+// Modules lists every module of this build.
+func Modules() []platform.Module {
+	return []platform.Module{
+		certmanager.Module,
+		kubevirt.Module,
+		cdi.Module,
 		talos.Module,
 		vm.Module,
-	)
+	}
+}
+
+// Registry returns the registry of all modules, plus extra ones (tests, benchmarks).
+func Registry(extra ...platform.Module) *platform.Registry {
+	return platform.NewRegistry(append(Modules(), extra...)...)
 }

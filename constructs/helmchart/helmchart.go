@@ -54,6 +54,9 @@ func New(ctx context.Context, c *platform.Chart, env platform.Env, spec Spec) (*
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
+	for _, o := range res.Objects {
+		o.Tidy()
+	}
 	if env.Warn != nil {
 		for _, w := range res.Warnings {
 			env.Warn("chart %s: %s", ch.Name(), w)

@@ -44,11 +44,15 @@ func NewLocal(c *platform.Chart, id, path string, ts ...Transform) (*platform.Bu
 	return c.AddBulk(id, path, objs), nil
 }
 
-// Parse parses a manifest and applies the transforms in order.
+// Parse parses a manifest, tidies its objects (no nulls, no status) and applies the
+// transforms in order.
 func Parse(data []byte, source string, ts ...Transform) ([]manifest.Object, error) {
 	objs, err := manifest.ParseYAML(data, source)
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range objs {
+		o.Tidy()
 	}
 	for _, t := range ts {
 		if objs, err = t.Apply(objs); err != nil {

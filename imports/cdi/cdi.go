@@ -15,6 +15,8 @@ const Operator = "cdi-operator"
 // Types used by kargo's modules.
 type (
 	CDI                      = cdiv1beta1.CDI
+	CDISpec                  = cdiv1beta1.CDISpec
+	CDIConfigSpec            = cdiv1beta1.CDIConfigSpec
 	DataVolume               = cdiv1beta1.DataVolume
 	DataVolumeSpec           = cdiv1beta1.DataVolumeSpec
 	DataVolumeSource         = cdiv1beta1.DataVolumeSource

@@ -19,6 +19,7 @@ const Operator = "virt-operator"
 // Types used by kargo's modules.
 type (
 	KubeVirt                   = kubevirtv1.KubeVirt
+	KubeVirtSpec               = kubevirtv1.KubeVirtSpec
 	VirtualMachine             = kubevirtv1.VirtualMachine
 	VirtualMachineSpec         = kubevirtv1.VirtualMachineSpec
 	VirtualMachineInstanceSpec = kubevirtv1.VirtualMachineInstanceSpec

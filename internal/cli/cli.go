@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +131,9 @@ func newFlags(name string, stderr io.Writer, c *common, withOut bool) *flag.Flag
 // lockPath is kargo.lock next to the first config file.
 func (c *common) lockPath() string { return filepath.Join(filepath.Dir(c.files[0]), "kargo.lock") }
 
+// httpClient, when set, is the artifact store's HTTP client (tests keep it on loopback).
+var httpClient *http.Client
+
 // store opens kargo.lock and the artifact store the flags and config describe.
 func (c *common) store(cfg *config.Config, stderr io.Writer) (*artifact.Store, *artifact.Lock, error) {
 	lock, err := artifact.ReadLock(c.lockPath())
@@ -142,6 +146,7 @@ func (c *common) store(cfg *config.Config, stderr io.Writer) (*artifact.Store, *
 		Offline:   c.offline,
 		Locked:    c.locked,
 		Mirrors:   cfg.Sources.Mirrors,
+		Client:    httpClient,
 	}
 	if opts.VendorDir == "" && cfg.Sources.VendorDir != "" {
 		opts.VendorDir = cfg.Sources.VendorDir

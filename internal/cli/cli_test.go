@@ -29,9 +29,15 @@ func run(t *testing.T, dir string, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
+// baseConfig turns off every module that fetches upstream artifacts: these tests are
+// about the CLI contract (TestDefaultPlatform runs the modules on the fixture upstream).
 const baseConfig = `apiVersion: kargo/v1alpha1
 metadata:
   labels: {team: infra}
+modules:
+  cert_manager: {enabled: false}
+  kubevirt: {enabled: false}
+  cdi: {enabled: false}
 `
 
 // workspace returns a directory with kargo.config.yaml.

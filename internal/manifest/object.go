@@ -149,9 +149,16 @@ func FromJSON(data []byte) (Object, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("decode object: %w", err)
 	}
-	dropNulls(m)
-	delete(m, "status")
-	return Object(m), nil
+	o := Object(m)
+	o.Tidy()
+	return o, nil
+}
+
+// Tidy removes what an object applied to a cluster never carries: JSON nulls (unset
+// fields such as creationTimestamp: null in generated manifests) and a top-level status.
+func (o Object) Tidy() {
+	dropNulls(map[string]any(o))
+	delete(o, "status")
 }
 
 func dropNulls(v any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/kargo-platform/kargo/constructs/images"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/imports/cdi"
+	"github.com/kargo-platform/kargo/imports/certmanager"
 	"github.com/kargo-platform/kargo/imports/kubevirt"
 	"github.com/kargo-platform/kargo/internal/config"
 	"github.com/kargo-platform/kargo/internal/kinds"
@@ -96,7 +97,7 @@ const (
 )
 
 // Kinds is the table of every kind kargo's modules author.
-var Kinds = kinds.NewTable(kubevirt.Kinds, cdi.Kinds)
+var Kinds = kinds.NewTable(kubevirt.Kinds, cdi.Kinds, certmanager.Kinds)
 
 type moduleObjects struct {
 	name    string
