@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kargo-platform/kargo/internal/suggest"
+
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -316,8 +318,8 @@ func TestClosest(t *testing.T) {
 		"NetworkBinding":     "NetworkBindingPlugins",
 		"autoresourcelimits": "AutoResourceLimitsGate",
 	} {
-		if got := closest(in, FeatureGates13); got != want {
-			t.Errorf("closest(%q) = %q, want %q", in, got, want)
+		if got := suggest.Nearest(in, FeatureGates13); got != want {
+			t.Errorf("Nearest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

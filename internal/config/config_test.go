@@ -200,25 +200,6 @@ func TestLoadFiles(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	cases := []struct {
-		in   string
-		want string
-	}{
-		{"enabeld", "enabled"},
-		{"use_emulaton", "use_emulation"},
-		{"replica", "replicas"},
-		{"zzzzzz", ""},
-		{"use_", "use_emulation"},
-		{"use_emu", "use_emulation"},
-	}
-	for _, c := range cases {
-		if got := closest(c.in, []string{"enabled", "use_emulation", "replicas", "version"}); got != c.want {
-			t.Errorf("closest(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 func TestSplitPath(t *testing.T) {
 	cases := map[string]string{
 		"a.b.c":                    "a|b|c",

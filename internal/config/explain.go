@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kargo-platform/kargo/internal/suggest"
+
 	"github.com/kargo-platform/kargo/constructs/platform"
 )
 
@@ -77,7 +79,7 @@ func Describe(reg *platform.Registry, path string) ([]Field, error) {
 
 func unknownPath(path, key string, valid []string) error {
 	msg := fmt.Sprintf("%s: unknown key", path)
-	if best := closest(key, valid); best != "" {
+	if best := suggest.Likely(key, valid); best != "" {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	} else {
 		sort.Strings(valid)

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kargo-platform/kargo/internal/suggest"
+
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -267,7 +269,7 @@ func describe(n *yaml.Node) string {
 
 func (c *checker) unknown(n *yaml.Node, path, key string, valid []string, what string) {
 	msg := "unknown " + what
-	if best := closest(key, valid); best != "" {
+	if best := suggest.Likely(key, valid); best != "" {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	} else if len(valid) > 0 {
 		sorted := append([]string(nil), valid...)
@@ -275,55 +277,4 @@ func (c *checker) unknown(n *yaml.Node, path, key string, valid []string, what s
 		msg += "; valid: " + strings.Join(sorted, ", ")
 	}
 	c.add(n, path, "%s", msg)
-}
-
-// closest returns the candidate nearest to s by edit distance, if near enough to be a
-// likely typo.
-func closest(s string, candidates []string) string {
-	best, bestD := "", 0
-	for _, c := range candidates {
-		d := distance(strings.ToLower(s), strings.ToLower(c))
-		if best == "" || d < bestD || d == bestD && c < best {
-			best, bestD = c, d
-		}
-	}
-	limit := len(s) / 3
-	if limit < 2 {
-		limit = 2
-	}
-	if best != "" && bestD <= limit {
-		return best
-	}
-	// A cut-short key ("distrib") names the one candidate it starts.
-	var prefixed []string
-	for _, c := range candidates {
-		if len(s) >= 3 && strings.HasPrefix(strings.ToLower(c), strings.ToLower(s)) {
-			prefixed = append(prefixed, c)
-		}
-	}
-	if len(prefixed) == 1 {
-		return prefixed[0]
-	}
-	return ""
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
