@@ -46,6 +46,9 @@ fmt:
 vet:
 	$(GO) vet ./...
 
+imports: ## regenerate the generated API bindings in imports/ from upstream CRDs
+	$(GO) run ./imports/hostpathprovisioner/gen -crd $(UPSTREAM)/hostpath-provisioner-operator/v0.20.0/operator.yaml -o imports/hostpathprovisioner/types_generated.go
+
 tidy:
 	$(GO) mod tidy
 

@@ -4,7 +4,9 @@ package catalog
 import (
 	"github.com/kargo-platform/kargo/constructs/cdi"
 	"github.com/kargo-platform/kargo/constructs/certmanager"
+	"github.com/kargo-platform/kargo/constructs/hostpathprovisioner"
 	"github.com/kargo-platform/kargo/constructs/kubevirt"
+	"github.com/kargo-platform/kargo/constructs/multus"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/constructs/talos"
 	"github.com/kargo-platform/kargo/constructs/vm"
@@ -16,6 +18,8 @@ func Modules() []platform.Module {
 		certmanager.Module,
 		kubevirt.Module,
 		cdi.Module,
+		multus.Module,
+		hostpathprovisioner.Module,
 		talos.Module,
 		vm.Module,
 	}

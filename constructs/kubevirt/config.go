@@ -29,29 +29,15 @@ type PCIHostDevice struct {
 	ExternalResourceProvider bool   `json:"external_resource_provider" doc:"A device plugin of the vendor allocates the device, not KubeVirt. Defaults to false."`
 }
 
-// Toggle is a switch whose automatic value depends on the Kubernetes distribution.
-type Toggle string
+// Toggle is platform.Toggle: auto, on or off.
+type Toggle = platform.Toggle
 
 // The values of a Toggle.
 const (
-	// Auto decides from kubernetes.distribution.
-	Auto Toggle = "auto"
-	// On is always on.
-	On Toggle = "on"
-	// Off is always off.
-	Off Toggle = "off"
+	Auto = platform.Auto
+	On   = platform.On
+	Off  = platform.Off
 )
-
-// resolve returns the value of t, with auto meaning def.
-func (t Toggle) resolve(def bool) bool {
-	switch t {
-	case On:
-		return true
-	case Off:
-		return false
-	}
-	return def
-}
 
 // DefaultFeatureGates are the feature gates enabled by default.
 var DefaultFeatureGates = []string{"HostDevices", "ExpandDisks", "AutoResourceLimitsGate", "NetworkBindingPlugins", "LiveMigration"}
@@ -86,7 +72,7 @@ type resolved struct {
 func (c Config) resolve(k platform.Kubernetes) resolved {
 	return resolved{
 		useEmulation:   c.UseEmulation || k.Distribution == platform.Kind,
-		disableSELinux: c.DisableSELinux.resolve(k.Distribution == platform.Talos),
+		disableSELinux: c.DisableSELinux.Resolve(k.Distribution == platform.Talos),
 	}
 }
 

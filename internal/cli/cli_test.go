@@ -38,6 +38,8 @@ modules:
   cert_manager: {enabled: false}
   kubevirt: {enabled: false}
   cdi: {enabled: false}
+  multus: {enabled: false}
+  hostpath_provisioner: {enabled: false}
 `
 
 // workspace returns a directory with kargo.config.yaml.

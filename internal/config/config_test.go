@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kargo-platform/kargo/constructs/platform"
@@ -234,5 +236,26 @@ func TestExplain(t *testing.T) {
 	}
 	if _, err := Describe(reg, "widget.replica"); err == nil || !strings.Contains(err.Error(), `did you mean "replicas"`) {
 		t.Errorf("unknown field: %v", err)
+	}
+}
+
+type choice string
+
+func (choice) Values() []string { return []string{"auto", "on", "off"} }
+
+// TestChoiceTypeError: a YAML boolean where a choice of words is expected names the
+// words instead of suggesting to quote the boolean.
+func TestChoiceTypeError(t *testing.T) {
+	type section struct {
+		Mode choice `json:"mode" doc:"Mode."`
+	}
+	c := &checker{source: "k.yaml"}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("mode: false\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	c.check(doc.Content[0], reflect.TypeOf(section{}), "")
+	if len(c.problems) != 1 || c.problems[0].Error() != "k.yaml:1:7: mode: expected one of auto, on, off, got the boolean false" {
+		t.Errorf("problems = %v", c.problems)
 	}
 }

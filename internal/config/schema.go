@@ -166,6 +166,11 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 			c.check(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 		}
 	case reflect.String:
+		if e, ok := reflect.Zero(t).Interface().(interface{ Values() []string }); ok && !(n.Kind == yaml.ScalarNode && n.Tag == "!!str") {
+			// A choice of words: name them rather than suggest quoting a boolean.
+			c.add(n, path, "expected one of %s, got %s", strings.Join(e.Values(), ", "), describe(n))
+			return
+		}
 		c.scalar(n, path, "!!str", "a string")
 	case reflect.Bool:
 		c.scalar(n, path, "!!bool", "true or false")

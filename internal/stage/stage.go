@@ -78,9 +78,17 @@ type Classifier struct {
 }
 
 // NewClassifier returns a classifier for one output: objs are all the objects of that
-// output (the CRDs among them decide which custom resources are in Resources).
-func NewClassifier(table *kinds.Table, objs []manifest.Object) *Classifier {
+// output (the CRDs among them decide which custom resources are in Resources); provided
+// lists APIs ("group/version/Kind") that enabled modules install, whose objects are in
+// Resources too (when a module is synthesized alone, its CRDs are not in the output).
+func NewClassifier(table *kinds.Table, objs []manifest.Object, provided ...string) *Classifier {
 	c := &Classifier{kinds: table, crds: map[kinds.GroupKind]bool{}}
+	for _, api := range provided {
+		parts := strings.Split(api, "/")
+		if len(parts) == 3 {
+			c.crds[kinds.GroupKind{Group: parts[0], Kind: parts[2]}] = true
+		}
+	}
 	for _, o := range objs {
 		if o.Group() != "apiextensions.k8s.io" || o.Kind() != "CustomResourceDefinition" {
 			continue

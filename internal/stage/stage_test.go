@@ -41,6 +41,10 @@ func TestClassify(t *testing.T) {
 			t.Errorf("%s: stage %v (%v), want %v", tc.obj.ID(), got, err, tc.want)
 		}
 	}
+	provided := NewClassifier(table, nil, "cert-manager.io/v1/Issuer", "cert-manager.io/v1")
+	if got, err := provided.Stage(o("cert-manager.io/v1", "Issuer", "i")); err != nil || got != Resources {
+		t.Errorf("a kind another module provides: %v %v", got, err)
+	}
 	_, err := c.Stage(o("unknown.io/v1", "Thing", "t"))
 	if err == nil || !strings.Contains(err.Error(), "no CustomResourceDefinition for unknown.io/Thing") {
 		t.Errorf("unknown kind: %v", err)

@@ -75,7 +75,7 @@ func ModuleWith(m platform.Module, cfg platform.Config, o ModuleOptions) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	files, err := Layout([]moduleObjects{{name: m.Name(), index: 1, objects: objs}}, nil)
+	files, err := Layout([]moduleObjects{{name: m.Name(), index: 1, objects: objs}}, nil, env.APIVersions)
 	if err != nil {
 		return nil, err
 	}

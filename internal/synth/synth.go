@@ -16,7 +16,9 @@ import (
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/imports/cdi"
 	"github.com/kargo-platform/kargo/imports/certmanager"
+	hpp "github.com/kargo-platform/kargo/imports/hostpathprovisioner"
 	"github.com/kargo-platform/kargo/imports/kubevirt"
+	"github.com/kargo-platform/kargo/imports/nad"
 	"github.com/kargo-platform/kargo/internal/config"
 	"github.com/kargo-platform/kargo/internal/kinds"
 	"github.com/kargo-platform/kargo/internal/manifest"
@@ -97,7 +99,7 @@ const (
 )
 
 // Kinds is the table of every kind kargo's modules author.
-var Kinds = kinds.NewTable(kubevirt.Kinds, cdi.Kinds, certmanager.Kinds)
+var Kinds = kinds.NewTable(kubevirt.Kinds, cdi.Kinds, certmanager.Kinds, nad.Kinds, hpp.Kinds)
 
 type moduleObjects struct {
 	name    string
@@ -194,7 +196,7 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	for i, m := range order {
 		summary.Modules = append(summary.Modules, ModuleSummary{Name: m.Name(), Version: m.Version(cfg.Modules[m.Name()]), Objects: len(mods[i].objects)})
 	}
-	files, err := Layout(mods, aspects)
+	files, err := Layout(mods, aspects, env.APIVersions)
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +246,9 @@ func Aspects(cfg *config.Config, configDir string, rules []images.Rule) ([]aspec
 }
 
 // Layout applies the aspects to every object, puts each in its stage, checks
-// identities and scopes, and encodes one file per stage and module.
-func Layout(mods []moduleObjects, aspects []aspect.Aspect) ([]output.File, error) {
+// identities and scopes, and encodes one file per stage and module. provided are the
+// APIs the enabled modules install.
+func Layout(mods []moduleObjects, aspects []aspect.Aspect, provided []string) ([]output.File, error) {
 	var all []manifest.Object
 	owner := map[manifest.ID]string{}
 	var problems []string
@@ -270,7 +273,7 @@ func Layout(mods []moduleObjects, aspects []aspect.Aspect) ([]output.File, error
 	if err := aspect.Apply(all, aspects...); err != nil {
 		return nil, err
 	}
-	classifier := stage.NewClassifier(Kinds, all)
+	classifier := stage.NewClassifier(Kinds, all, provided...)
 
 	type key struct {
 		stage stage.Stage
