@@ -21,7 +21,19 @@ func New(ctx context.Context, c *platform.Chart, env platform.Env, ref artifact.
 	if err != nil {
 		return nil, err
 	}
-	objs, err := Parse(a.Data, a.URL, ts...)
+	var objs []manifest.Object
+	if p, ok := env.Artifacts.(Parser); ok {
+		if parsed, ok, perr := p.Parsed(ref); ok {
+			if perr != nil {
+				return nil, fmt.Errorf("%s: %w", ref, perr)
+			}
+			objs, err = transform(parsed, a.URL, ts...)
+		} else {
+			objs, err = Parse(a.Data, a.URL, ts...)
+		}
+	} else {
+		objs, err = Parse(a.Data, a.URL, ts...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ref, err)
 	}
@@ -44,6 +56,13 @@ func NewLocal(c *platform.Chart, id, path string, ts ...Transform) (*platform.Bu
 	return c.AddBulk(id, path, objs), nil
 }
 
+// Parser is implemented by fetchers that parse manifests ahead of time (kargo's synth
+// does it while jsii starts): Parsed returns the objects of ref once, ok false when it
+// has none.
+type Parser interface {
+	Parsed(ref artifact.Ref) (objs []manifest.Object, ok bool, err error)
+}
+
 // Parse parses a manifest, tidies its objects (no nulls, no status) and applies the
 // transforms in order.
 func Parse(data []byte, source string, ts ...Transform) ([]manifest.Object, error) {
@@ -51,6 +70,11 @@ func Parse(data []byte, source string, ts ...Transform) ([]manifest.Object, erro
 	if err != nil {
 		return nil, err
 	}
+	return transform(objs, source, ts...)
+}
+
+func transform(objs []manifest.Object, source string, ts ...Transform) ([]manifest.Object, error) {
+	var err error
 	for _, o := range objs {
 		o.Tidy()
 	}

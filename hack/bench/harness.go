@@ -146,6 +146,9 @@ func harness(args []string) int {
 	tw.Flush()
 	k, r := median(kargo, wallOf), median(ref, wallOf)
 	fmt.Printf("\nkargo / reference (wall): %.2f\n", k/r)
+	if t, err := timings(self, append([]string{"kargo", "synth", "-o", out, "--timings"}, locked...)...); err == nil {
+		fmt.Printf("one kargo synth, inside: %s\n", t)
+	}
 
 	if *scale {
 		times := map[int]float64{}
@@ -161,17 +164,42 @@ func harness(args []string) int {
 			if err != nil {
 				return fail(err)
 			}
-			times[n] = median(ss, wallOf)
+			times[n] = minimum(ss, wallOf)
 		}
-		times[*count] = k
+		times[*count] = minimum(kargo, wallOf)
 		v1, v2 := times[*count]-times[0], times[2**count]-times[*count]
-		fmt.Printf("\nscaling (wall medians): %d small objects %.2f s, %d: %.2f s, %d: %.2f s\n", 0, times[0], *count, times[*count], 2**count, times[2**count])
+		fmt.Printf("\nscaling (fastest of %d runs, the least noisy figure):", *runs)
+		fmt.Printf(" %d small objects %.2f s, %d: %.2f s, %d: %.2f s\n", 0, times[0], *count, times[*count], 2**count, times[2**count])
 		fmt.Printf("variable part: first %d objects %.3f s, next %d objects %.3f s (ratio %.2f; linear is 1)\n", *count, v1, *count, v2, v2/v1)
 	}
 	return 0
 }
 
 func wallOf(s sample) float64 { return s.wall.Seconds() }
+
+func minimum(ss []sample, f func(sample) float64) float64 {
+	m := f(ss[0])
+	for _, s := range ss[1:] {
+		m = min(m, f(s))
+	}
+	return m
+}
+
+// timings returns the --timings line a synth prints on stderr.
+func timings(bin string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "timings: ") {
+			return strings.TrimPrefix(line, "timings: "), nil
+		}
+	}
+	return "", fmt.Errorf("no timings line")
+}
 
 func median(ss []sample, f func(sample) float64) float64 {
 	v := make([]float64, len(ss))

@@ -14,8 +14,6 @@ package main
 import (
 	"os"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/kargo-platform/kargo/constructs/catalog"
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/internal/cli"
@@ -30,13 +28,8 @@ func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "kargo":
-			if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
-				os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-				jsii.Close()
-			}
-			code := cli.RunWith(registry(), os.Args[2:], os.Stdout, os.Stderr)
-			jsii.Close()
-			os.Exit(code)
+			cli.Init()
+			cli.Exit(cli.RunWith(registry(), os.Args[2:], os.Stdout, os.Stderr))
 		case "reference":
 			os.Exit(reference(os.Args[2:]))
 		}

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/aws/jsii-runtime-go"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kargo-platform/kargo/internal/cli"
@@ -22,13 +21,8 @@ import (
 )
 
 func main() {
-	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
-		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-		jsii.Close()
-	}
-	code := run()
-	jsii.Close()
-	os.Exit(code)
+	cli.Init()
+	cli.Exit(run())
 }
 
 func run() int {

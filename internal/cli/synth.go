@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/internal/output"
@@ -14,6 +15,7 @@ func runSynth(reg *platform.Registry, args []string, stdout, stderr io.Writer) i
 	var c common
 	fs := newFlags("synth", stderr, &c, true)
 	summary := fs.String("summary", "text", "what to print: text or json (the summary object written to dist/)")
+	timings := fs.Bool("timings", false, "print where the time went on stderr")
 	if ok, code := parse(fs, args, stderr); !ok {
 		return code
 	}
@@ -26,10 +28,16 @@ func runSynth(reg *platform.Registry, args []string, stdout, stderr io.Writer) i
 		fail(stderr, err)
 		return ExitError
 	}
+	t := time.Now()
 	rep, err := output.Write(c.out, res.Files)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
+	}
+	if *timings {
+		p := res.Phases
+		fmt.Fprintf(stderr, "timings: fetch+parse %v (jsii ready at %v, in parallel), build %v, aspects+layout+encode %v, write %v\n",
+			p.Fetch.Round(time.Millisecond), p.JSIIStart.Round(time.Millisecond), p.Build.Round(time.Millisecond), p.Layout.Round(time.Millisecond), time.Since(t).Round(time.Millisecond))
 	}
 	// Like go.sum: artifacts used for the first time are recorded.
 	if lock.Changed() {

@@ -130,34 +130,73 @@ func Render(c *Chart, opts Options) (*Result, error) {
 	if err := validateValues(c.c, s.values); err != nil {
 		return nil, err
 	}
-	objs, processed, err := renderOnce(c.c, s)
+	// The second render, for the determinism check, runs alongside the first: Render
+	// works on copies of the chart, so the two share nothing Helm mutates. Its text is
+	// compared with the first's; only when they differ are its objects parsed, to name
+	// the object and the field.
+	type second struct {
+		rel *release.Release
+		err error
+	}
+	done := make(chan second, 1)
+	go func() {
+		rel, _, err := releaseOf(c.c, s)
+		done <- second{rel: rel, err: err}
+	}()
+	rel, processed, err := releaseOf(c.c, s)
 	if err != nil {
+		<-done
+		return nil, err
+	}
+	objs, err := objectsOf(rel, processed, name)
+	if err != nil {
+		<-done
 		return nil, err
 	}
 	res, err := postProcess(objs, s)
 	if err != nil {
+		<-done
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
-	again, _, err := renderOnce(c.c, s)
-	if err != nil {
-		return nil, fmt.Errorf("chart %s: second render: %w", name, err)
-	}
-	res2, err := postProcess(again, s)
-	if err != nil {
-		return nil, fmt.Errorf("chart %s: second render: %w", name, err)
+	sec := <-done
+	if sec.err != nil {
+		return nil, fmt.Errorf("chart %s: second render: %w", name, sec.err)
 	}
 	files := templateFiles(processed)
-	if err := compareRenders(name, res, res2, files); err != nil {
-		return nil, err
+	if releaseText(rel) != releaseText(sec.rel) {
+		again, err := objectsOf(sec.rel, processed, name)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: second render: %w", name, err)
+		}
+		res2, err := postProcess(again, s)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: second render: %w", name, err)
+		}
+		if err := compareRenders(name, res, res2, files); err != nil {
+			return nil, err
+		}
 	}
 	res.Warnings = append(res.Warnings, scanWarnings(files)...)
 	return res, nil
 }
 
-// renderOnce runs Helm's install action the way `helm template --include-crds` does and
-// splits its output into objects. It returns the copy of the chart Helm processed
-// (disabled subcharts removed).
-func renderOnce(pristine *chart.Chart, s settings) ([]rendered, *chart.Chart, error) {
+// releaseText is everything a release renders: the manifest and the hooks.
+func releaseText(r *release.Release) string {
+	var b strings.Builder
+	b.WriteString(r.Manifest)
+	for _, h := range r.Hooks {
+		b.WriteString("\n---\n# Hook: ")
+		b.WriteString(h.Path)
+		b.WriteString("\n")
+		b.WriteString(h.Manifest)
+	}
+	return b.String()
+}
+
+// releaseOf runs Helm's install action the way `helm template --include-crds` does. It
+// returns the release and the copy of the chart Helm processed (disabled subcharts
+// removed).
+func releaseOf(pristine *chart.Chart, s settings) (*release.Release, *chart.Chart, error) {
 	ch := clone(pristine)
 	cfg := action.NewConfiguration(action.ConfigurationSetLogger(slog.DiscardHandler))
 	in := action.NewInstall(cfg)
@@ -179,13 +218,18 @@ func renderOnce(pristine *chart.Chart, s settings) ([]rendered, *chart.Chart, er
 	if !ok {
 		return nil, nil, fmt.Errorf("chart %s: unexpected release type %T", pristine.Name(), rel)
 	}
+	return r, ch, nil
+}
+
+// objectsOf splits a release's output into objects.
+func objectsOf(r *release.Release, ch *chart.Chart, name string) ([]rendered, error) {
 	root := ch.Name() + "/"
 	var out []rendered
 	for _, part := range splitManifest(r.Manifest) {
 		src := strings.TrimPrefix(part.source, root)
 		objs, err := manifest.ParseYAML([]byte(part.body), src)
 		if err != nil {
-			return nil, nil, fmt.Errorf("chart %s: %w", pristine.Name(), err)
+			return nil, fmt.Errorf("chart %s: %w", name, err)
 		}
 		for _, o := range objs {
 			out = append(out, rendered{obj: o, source: src})
@@ -195,13 +239,13 @@ func renderOnce(pristine *chart.Chart, s settings) ([]rendered, *chart.Chart, er
 		src := strings.TrimPrefix(h.Path, root)
 		objs, err := manifest.ParseYAML([]byte(h.Manifest), src)
 		if err != nil {
-			return nil, nil, fmt.Errorf("chart %s: %w", pristine.Name(), err)
+			return nil, fmt.Errorf("chart %s: %w", name, err)
 		}
 		for _, o := range objs {
 			out = append(out, rendered{obj: o, source: src, hook: true})
 		}
 	}
-	return out, ch, nil
+	return out, nil
 }
 
 type manifestPart struct{ source, body string }

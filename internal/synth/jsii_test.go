@@ -44,13 +44,9 @@ func jsiiCalls(t *testing.T, n int) int {
 	if out, err := cmd.Output(); err != nil {
 		t.Fatalf("child: %v\n%s\n%s", err, out, stderr.String())
 	}
-	calls := 0
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if strings.HasPrefix(line, "> {") {
-			calls++
-		}
-	}
-	return calls
+	// Each request is logged as `> {"api":...}`; count them anywhere, as node's debug
+	// lines can interleave with other output on stderr.
+	return strings.Count(stderr.String(), `> {"api":`)
 }
 
 // TestJSIIChild is the child process of the guard above.

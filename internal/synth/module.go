@@ -55,7 +55,7 @@ func ModuleWith(m platform.Module, cfg platform.Config, o ModuleOptions) ([]byte
 			if err != nil {
 				return nil, err
 			}
-			f[ref.Name] = a
+			f[ref.Name] = prefetched{Artifact: a}
 		}
 		fetcher = f
 	}

@@ -54,6 +54,22 @@ type Result struct {
 	Summary    Summary
 	// Duration is how long the synth took (reporting only; never written).
 	Duration time.Duration
+	// Phases is where the time went (kargo synth --timings).
+	Phases Phases
+}
+
+// Phases times the parts of a synth.
+type Phases struct {
+	// Fetch reads, verifies and parses the artifacts (from the cache when warm).
+	Fetch time.Duration
+	// JSIIStart is when the jsii kernel (node + cdk8s) was ready, counted from the start
+	// of Fetch: the two run at the same time.
+	JSIIStart time.Duration
+	// Build constructs the modules: Helm renders, transforms, cdk8s objects and
+	// resolving them.
+	Build time.Duration
+	// Layout applies the aspects, stages the objects and encodes the YAML files.
+	Layout time.Duration
 }
 
 // Summary is what was rendered; it is written to dist/ as the ConfigMap
@@ -141,7 +157,16 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// Starting jsii (spawning node, loading the cdk8s assemblies) takes a few hundred
+	// milliseconds: it runs while the artifacts are read, verified and parsed.
+	appc := make(chan cdk8s.App, 1)
+	go func() { appc <- cdk8s.NewApp(nil) }()
+	var phases Phases
+	t0 := time.Now()
 	fetched, err := prefetch(ctx, opts.Artifacts, order, cfg)
+	phases.Fetch = time.Since(t0)
+	app := <-appc
+	phases.JSIIStart = time.Since(t0)
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +181,9 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	}
 	sort.Strings(env.APIVersions)
 
-	app := cdk8s.NewApp(nil)
 	charts := map[string]*platform.Chart{}
 	var mods []moduleObjects
+	t1 := time.Now()
 	for i, m := range order {
 		name := m.Name()
 		env.Warn = func(format string, args ...any) {
@@ -196,6 +221,8 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	for i, m := range order {
 		summary.Modules = append(summary.Modules, ModuleSummary{Name: m.Name(), Version: m.Version(cfg.Modules[m.Name()]), Objects: len(mods[i].objects)})
 	}
+	phases.Build = time.Since(t1)
+	t2 := time.Now()
 	files, err := Layout(mods, aspects, env.APIVersions)
 	if err != nil {
 		return nil, err
@@ -207,7 +234,8 @@ func Run(cfg *config.Config, opts Options) (*Result, error) {
 	for _, m := range mods {
 		objs = append(objs, m.objects...)
 	}
-	return &Result{Files: files, Objects: objs, ImageRules: rules, Summary: summary, Duration: time.Since(start)}, nil
+	phases.Layout = time.Since(t2)
+	return &Result{Files: files, Objects: objs, ImageRules: rules, Summary: summary, Duration: time.Since(start), Phases: phases}, nil
 }
 
 // Scope tells whether a kind is namespaced, from the built-in kinds and the custom kinds
