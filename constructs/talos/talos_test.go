@@ -3,10 +3,11 @@ package talos
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kargo-platform/kargo/constructs/platform/platformtest"
 
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -207,59 +208,10 @@ func TestRequires(t *testing.T) {
 }
 
 func TestDocTags(t *testing.T) {
-	checkDocs(t, reflect.TypeOf(Config{}), "")
+	platformtest.Docs(t, reflect.TypeOf(Config{}))
 }
 
 // TestReadme checks that README.md documents every option with its doc tag's text.
 func TestReadme(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for key, doc := range checkDocs(t, reflect.TypeOf(Config{}), "") {
-		if row := fmt.Sprintf("| `%s` |", key); !bytes.Contains(readme, []byte(row)) {
-			t.Errorf("README.md has no options row for %s", key)
-		}
-		if !bytes.Contains(readme, []byte(doc)) {
-			t.Errorf("README.md does not say what the doc tag of %s says: %q", key, doc)
-		}
-	}
-}
-
-// checkDocs requires a json key and a doc tag on every field of typ, recursively (the
-// doc of a value, not a section, saying its default), and returns the doc tags by key
-// path (relative to path).
-func checkDocs(t *testing.T, typ reflect.Type, path string) map[string]string {
-	t.Helper()
-	docs := map[string]string{}
-	for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
-		typ = typ.Elem()
-	}
-	if typ.Kind() != reflect.Struct {
-		return docs
-	}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if key == "" || key == "-" {
-			t.Errorf("field %s (under %q) has no json key", f.Name, path)
-			continue
-		}
-		full := key
-		if path != "" {
-			full = path + "." + key
-		}
-		doc := f.Tag.Get("doc")
-		switch {
-		case strings.TrimSpace(doc) == "":
-			t.Errorf("%s: no doc tag", full)
-		case f.Type.Kind() != reflect.Struct && !strings.Contains(doc, "Defaults to ") && !strings.Contains(doc, "no default"):
-			t.Errorf("%s: the doc tag does not end with the default: %q", full, doc)
-		}
-		docs[full] = doc
-		for k, v := range checkDocs(t, f.Type, full) {
-			docs[k] = v
-		}
-	}
-	return docs
+	platformtest.Readme(t, reflect.TypeOf(Config{}), "README.md")
 }
