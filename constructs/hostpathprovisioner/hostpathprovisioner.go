@@ -1,7 +1,11 @@
 package hostpathprovisioner
 
 import (
+	"strings"
+
 	"context"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -66,10 +70,11 @@ const (
 // the StorageClasses.
 func New(c *platform.Chart, cfg Config, env platform.Env) error {
 	setNS := upstream.SetNamespace{Namespace: Namespace, Scope: env.Scope}
-	for _, ref := range []artifact.Ref{cfg.Webhook(), cfg.Operator()} {
-		if _, err := upstream.New(context.Background(), c, env, ref, setNS); err != nil {
-			return err
-		}
+	if _, err := upstream.New(context.Background(), c, env, cfg.Webhook(), setNS); err != nil {
+		return err
+	}
+	if _, err := upstream.New(context.Background(), c, env, cfg.Operator(), setNS, pinImages(cfg.Version)); err != nil {
+		return err
 	}
 	objs := []any{namespace.New(Namespace, true, map[string]string{"kubevirt.io": ""})}
 	objs = append(objs, rbac()...)
@@ -83,6 +88,31 @@ func New(c *platform.Chart, cfg Config, env platform.Env) error {
 		}
 	}
 	return nil
+}
+
+// pinImages replaces the moving :latest tag of the hostpath-provisioner images in the
+// operator Deployment — its container and the image env vars it deploys its operands
+// from — with the release's own tag, v<version>: a pinned release must not run
+// whatever latest is on the day a node pulls it.
+func pinImages(version string) upstream.Transform {
+	pin := func(ref string) string {
+		if strings.HasPrefix(ref, "quay.io/kubevirt/hostpath-") && strings.HasSuffix(ref, ":latest") {
+			return strings.TrimSuffix(ref, ":latest") + ":v" + version
+		}
+		return ref
+	}
+	return upstream.Edit(upstream.Selector{Group: "apps", Kind: "Deployment", Name: "hostpath-provisioner-operator"}, func(d *appsv1.Deployment) error {
+		for i := range d.Spec.Template.Spec.Containers {
+			c := &d.Spec.Template.Spec.Containers[i]
+			c.Image = pin(c.Image)
+			for j := range c.Env {
+				if strings.HasSuffix(c.Env[j].Name, "_IMAGE") {
+					c.Env[j].Value = pin(c.Env[j].Value)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // rbac returns the RBAC the CSI driver lacks in the release: reading pods in the

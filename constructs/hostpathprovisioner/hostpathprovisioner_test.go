@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/kargo-platform/kargo/constructs/images"
 	"github.com/kargo-platform/kargo/constructs/platform/platformtest"
 
 	"github.com/kargo-platform/kargo/constructs/certmanager"
@@ -239,4 +241,34 @@ func TestDocTags(t *testing.T) {
 // TestReadme checks that README.md documents every option with its doc tag's text.
 func TestReadme(t *testing.T) {
 	platformtest.Readme(t, reflect.TypeOf(Config{}), "README.md")
+}
+
+// TestPinImagesRealManifest: the real operator.yaml runs :latest images; after the
+// module's transform, none is left, and every hostpath image carries the release tag.
+func TestPinImagesRealManifest(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "upstream", "hostpath-provisioner-operator", "v0.20.0", "operator.yaml"))
+	if err != nil {
+		t.Skip(err)
+	}
+	objs, err := upstream.Parse(data, "operator.yaml", pinImages("0.20.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, o := range objs {
+		for _, r := range images.Find(o, Module.Images...) {
+			if strings.HasSuffix(r.Image, ":latest") {
+				t.Errorf("%s still runs %s", o.ID(), r.Image)
+			}
+			if strings.HasPrefix(r.Image, "quay.io/kubevirt/hostpath-") {
+				found++
+				if !strings.HasSuffix(r.Image, ":v0.20.0") {
+					t.Errorf("%s runs %s, want the release tag", o.ID(), r.Image)
+				}
+			}
+		}
+	}
+	if found < 4 {
+		t.Errorf("found %d hostpath images; want the container and its image env vars", found)
+	}
 }
