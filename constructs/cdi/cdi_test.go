@@ -51,39 +51,6 @@ func synthesize(t *testing.T, cfg Config) ([]byte, []string) {
 	return got, warnings
 }
 
-// file is one output file of a module synth.
-type file struct {
-	name string
-	objs []manifest.Object
-}
-
-// parse splits the output of synth.ModuleWith at its "# file: NAME" lines and parses
-// each file.
-func parse(t *testing.T, out []byte) []file {
-	t.Helper()
-	var files []file
-	for _, part := range strings.Split(string(out), "# file: ")[1:] {
-		name, body, _ := strings.Cut(part, "\n")
-		objs, err := manifest.ParseYAML([]byte(body), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, file{name: name, objs: objs})
-	}
-	return files
-}
-
-func find(files []file, kind, name string) (manifest.Object, string) {
-	for _, f := range files {
-		for _, o := range f.objs {
-			if o.Kind() == kind && o.Name() == name {
-				return o, f.name
-			}
-		}
-	}
-	return nil, ""
-}
-
 func TestGolden(t *testing.T) {
 	scenarios := map[string]func(*Config){
 		"default": nil,
@@ -100,14 +67,14 @@ func TestGolden(t *testing.T) {
 				t.Errorf("unexpected warnings: %q", warnings)
 			}
 			golden.Assert(t, got, name+".golden.yaml")
-			checkOutput(t, parse(t, got), cfg)
+			checkOutput(t, platformtest.Files(t, got), cfg)
 		})
 	}
 }
 
 // checkOutput checks what every scenario must hold: the stages, one cdi namespace (the
 // manifest's) and the CDI CR.
-func checkOutput(t *testing.T, files []file, cfg Config) {
+func checkOutput(t *testing.T, files []platformtest.File, cfg Config) {
 	t.Helper()
 	stages := map[string]string{
 		"Namespace/" + Namespace:                        "00-crds-",
@@ -118,13 +85,13 @@ func checkOutput(t *testing.T, files []file, cfg Config) {
 	}
 	for id, prefix := range stages {
 		kind, name, _ := strings.Cut(id, "/")
-		if o, f := find(files, kind, name); o == nil || !strings.HasPrefix(f, prefix) {
+		if o, f := platformtest.Find(files, kind, name); o == nil || !strings.HasPrefix(f, prefix) {
 			t.Errorf("%s: in file %q, want a %s file", id, f, prefix)
 		}
 	}
 	namespaces := 0
 	for _, f := range files {
-		for _, o := range f.objs {
+		for _, o := range f.Objects {
 			if o.Kind() == "Namespace" {
 				namespaces++
 			}
@@ -136,7 +103,7 @@ func checkOutput(t *testing.T, files []file, cfg Config) {
 	if namespaces != 1 {
 		t.Errorf("%d Namespace objects, want the manifest's only", namespaces)
 	}
-	cr, _ := find(files, "CDI", CDIName)
+	cr, _ := platformtest.Find(files, "CDI", CDIName)
 	if cr == nil {
 		return
 	}
@@ -246,10 +213,10 @@ func TestOtherVersionWarns(t *testing.T) {
 // vars, and image mirrors rewrite them.
 func TestImages(t *testing.T) {
 	got, _ := synthesize(t, DefaultConfig())
-	files := parse(t, got)
+	files := platformtest.Files(t, got)
 	var objs []manifest.Object
 	for _, f := range files {
-		objs = append(objs, f.objs...)
+		objs = append(objs, f.Objects...)
 	}
 	var listed []string
 	for _, u := range images.List(objs, Module.ImageRules()...) {
@@ -270,7 +237,7 @@ func TestImages(t *testing.T) {
 	if plain := images.List(objs); len(plain) != 1 {
 		t.Errorf("without the module's rules %d images are listed, want the operator's only", len(plain))
 	}
-	deploy, _ := find(files, "Deployment", OperatorName)
+	deploy, _ := platformtest.Find(files, "Deployment", OperatorName)
 	mirror := images.Rewriter{Mirrors: images.Mirrors{"quay.io/kubevirt": "harbor.example/kubevirt"}, Rules: Module.ImageRules()}
 	if err := mirror.Visit(deploy); err != nil {
 		t.Fatal(err)

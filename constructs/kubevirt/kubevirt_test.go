@@ -57,39 +57,6 @@ func synthesize(t *testing.T, cfg Config, d platform.Distribution) ([]byte, []st
 	return got, warnings
 }
 
-// file is one output file of a module synth.
-type file struct {
-	name string
-	objs []manifest.Object
-}
-
-// parse splits the output of synth.ModuleWith at its "# file: NAME" lines and parses
-// each file.
-func parse(t *testing.T, out []byte) []file {
-	t.Helper()
-	var files []file
-	for _, part := range strings.Split(string(out), "# file: ")[1:] {
-		name, body, _ := strings.Cut(part, "\n")
-		objs, err := manifest.ParseYAML([]byte(body), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, file{name: name, objs: objs})
-	}
-	return files
-}
-
-func find(files []file, kind, name string) (manifest.Object, string) {
-	for _, f := range files {
-		for _, o := range f.objs {
-			if o.Kind() == kind && o.Name() == name {
-				return o, f.name
-			}
-		}
-	}
-	return nil, ""
-}
-
 type scenario struct {
 	dist platform.Distribution
 	mod  func(*Config)
@@ -123,14 +90,14 @@ func TestGolden(t *testing.T) {
 				t.Errorf("unexpected warnings: %q", warnings)
 			}
 			golden.Assert(t, got, name+".golden.yaml")
-			checkOutput(t, parse(t, got), cfg, s)
+			checkOutput(t, platformtest.Files(t, got), cfg, s)
 		})
 	}
 }
 
 // checkOutput checks what every scenario must hold: the stages, the namespace (no
 // object left in upstream's when it moved), emulation and the DaemonSet.
-func checkOutput(t *testing.T, files []file, cfg Config, s scenario) {
+func checkOutput(t *testing.T, files []platformtest.File, cfg Config, s scenario) {
 	t.Helper()
 	stages := map[string]string{
 		"Namespace/" + cfg.Namespace:                     "00-crds-",
@@ -143,13 +110,13 @@ func checkOutput(t *testing.T, files []file, cfg Config, s scenario) {
 	}
 	for id, prefix := range stages {
 		kind, name, _ := strings.Cut(id, "/")
-		if o, f := find(files, kind, name); o == nil || !strings.HasPrefix(f, prefix) {
+		if o, f := platformtest.Find(files, kind, name); o == nil || !strings.HasPrefix(f, prefix) {
 			t.Errorf("%s: in file %q, want a %s file", id, f, prefix)
 		}
 	}
 	namespaces := 0
 	for _, f := range files {
-		for _, o := range f.objs {
+		for _, o := range f.Objects {
 			if o.Kind() == "Namespace" {
 				namespaces++
 			}
@@ -167,7 +134,7 @@ func checkOutput(t *testing.T, files []file, cfg Config, s scenario) {
 	if namespaces != 1 {
 		t.Errorf("%d Namespace objects, want only the module's", namespaces)
 	}
-	ns, _ := find(files, "Namespace", cfg.Namespace)
+	ns, _ := platformtest.Find(files, "Namespace", cfg.Namespace)
 	if ns != nil {
 		labels := ns.StringMap("labels", false)
 		for k, v := range map[string]string{"kubevirt.io": "", "openshift.io/cluster-monitoring": "true", "pod-security.kubernetes.io/enforce": "privileged"} {
@@ -176,7 +143,7 @@ func checkOutput(t *testing.T, files []file, cfg Config, s scenario) {
 			}
 		}
 	}
-	kv, _ := find(files, "KubeVirt", KubeVirtName)
+	kv, _ := platformtest.Find(files, "KubeVirt", KubeVirtName)
 	if kv != nil {
 		if got, _ := kv.Lookup("spec", "configuration", "developerConfiguration", "useEmulation"); got != s.emulation {
 			t.Errorf("useEmulation = %v, want %v", got, s.emulation)
@@ -185,7 +152,7 @@ func checkOutput(t *testing.T, files []file, cfg Config, s scenario) {
 			t.Errorf("smbios version = %q, want %q", got, cfg.Version)
 		}
 	}
-	if ds, _ := find(files, "DaemonSet", SELinuxName); (ds != nil) != s.selinux {
+	if ds, _ := platformtest.Find(files, "DaemonSet", SELinuxName); (ds != nil) != s.selinux {
 		t.Errorf("disable-selinux DaemonSet present: %v, want %v", ds != nil, s.selinux)
 	}
 }
@@ -372,8 +339,8 @@ func TestRebind(t *testing.T) {
 func TestImages(t *testing.T) {
 	got, _ := synthesize(t, DefaultConfig(), platform.Talos)
 	var objs []manifest.Object
-	for _, f := range parse(t, got) {
-		objs = append(objs, f.objs...)
+	for _, f := range platformtest.Files(t, got) {
+		objs = append(objs, f.Objects...)
 	}
 	var listed []string
 	for _, u := range images.List(objs, Module.ImageRules()...) {
@@ -383,7 +350,7 @@ func TestImages(t *testing.T) {
 	if !reflect.DeepEqual(listed, want) {
 		t.Errorf("images = %q, want %q", listed, want)
 	}
-	deploy, _ := find(parse(t, got), "Deployment", OperatorName)
+	deploy, _ := platformtest.Find(platformtest.Files(t, got), "Deployment", OperatorName)
 	var refs []string
 	for _, r := range images.Find(deploy, Module.ImageRules()...) {
 		refs = append(refs, r.Image)

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kargo-platform/kargo/internal/manifest"
 )
 
 // Docs requires a json key and a doc tag on every field of typ, recursively (the doc of
@@ -73,4 +75,38 @@ func Readme(t testing.TB, typ reflect.Type, path string) {
 			t.Errorf("%s does not say what the doc tag of %s says: %q", path, key, doc)
 		}
 	}
+}
+
+// File is one output file of a module synthesized alone.
+type File struct {
+	Name    string
+	Objects []manifest.Object
+}
+
+// Files splits the output of synth.ModuleWith at its "# file: NAME" lines and parses
+// each file.
+func Files(t testing.TB, out []byte) []File {
+	t.Helper()
+	var files []File
+	for _, part := range strings.Split(string(out), "# file: ")[1:] {
+		name, body, _ := strings.Cut(part, "\n")
+		objs, err := manifest.ParseYAML([]byte(body), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, File{Name: name, Objects: objs})
+	}
+	return files
+}
+
+// Find returns the object of kind and name and the file holding it; nil when none.
+func Find(files []File, kind, name string) (manifest.Object, string) {
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if o.Kind() == kind && o.Name() == name {
+				return o, f.Name
+			}
+		}
+	}
+	return nil, ""
 }
