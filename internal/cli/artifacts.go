@@ -13,14 +13,19 @@ import (
 	"github.com/kargo-platform/kargo/internal/synth"
 )
 
-// refs loads the config and lists the artifacts of its enabled modules.
-func (c *common) refs(reg *platform.Registry) (*config.Config, []artifact.Ref, error) {
+// artifacts loads the config, lists the artifacts of its enabled modules and opens the
+// store and kargo.lock.
+func (c *common) artifacts(reg *platform.Registry, stderr io.Writer) ([]artifact.Ref, *artifact.Store, *artifact.Lock, error) {
 	cfg, err := c.load(reg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	refs, err := synth.Refs(reg, cfg)
-	return cfg, refs, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	store, lock, err := c.store(cfg, stderr)
+	return refs, store, lock, err
 }
 
 // runLock fetches every artifact the config uses, records its digest and drops entries
@@ -33,12 +38,7 @@ func runLock(reg *platform.Registry, args []string, stdout, stderr io.Writer) in
 	if ok, code := parse(fs, args, stderr); !ok {
 		return code
 	}
-	cfg, refs, err := c.refs(reg)
-	if err != nil {
-		fail(stderr, err)
-		return ExitError
-	}
-	store, lock, err := c.store(cfg, stderr)
+	refs, store, lock, err := c.artifacts(reg, stderr)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
@@ -81,12 +81,7 @@ func runOutdated(reg *platform.Registry, args []string, stdout, stderr io.Writer
 	if ok, code := parse(fs, args, stderr); !ok {
 		return code
 	}
-	cfg, refs, err := c.refs(reg)
-	if err != nil {
-		fail(stderr, err)
-		return ExitError
-	}
-	store, _, err := c.store(cfg, stderr)
+	refs, store, _, err := c.artifacts(reg, stderr)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
@@ -122,12 +117,7 @@ func runVendor(reg *platform.Registry, args []string, stdout, stderr io.Writer) 
 		return ExitError
 	}
 	dir := fs.Arg(0)
-	cfg, refs, err := c.refs(reg)
-	if err != nil {
-		fail(stderr, err)
-		return ExitError
-	}
-	store, lock, err := c.store(cfg, stderr)
+	refs, store, lock, err := c.artifacts(reg, stderr)
 	if err != nil {
 		fail(stderr, err)
 		return ExitError
