@@ -211,3 +211,37 @@ func TestVendorRoundTrip(t *testing.T) {
 		t.Fatalf("diff from vendor_dir: %d %s", code, stderr)
 	}
 }
+
+// TestOutdated lists a newer GitHub release of a manifest without changing anything;
+// the GitHub API is mirrored to a loopback server.
+func TestOutdated(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/repos/org/operator/releases" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(`[{"tag_name":"v0.21.0"},{"tag_name":"v0.22.0-rc.1","prerelease":true},{"tag_name":"v0.20.0"},{"tag_name":"v0.19.0"}]`))
+	}))
+	defer api.Close()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "kargo.config.yaml"), `apiVersion: kargo/v1alpha1
+sources:
+  mirrors: {"https://api.github.com": "`+api.URL+`"}
+modules:
+  operator:
+    enabled: true
+    url: https://github.com/org/operator/releases/download/v0.20.0/operator.yaml
+`)
+	code, stdout, stderr := kargo(t, dir, "outdated")
+	if code != ExitOK || !strings.Contains(stdout, "operator/operator.yaml  0.20.0   v0.21.0") {
+		t.Fatalf("outdated: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kargo.lock")); err == nil {
+		t.Error("kargo outdated wrote kargo.lock")
+	}
+	// A URL whose versions cannot be discovered is reported, with a non-zero exit.
+	write(t, filepath.Join(dir, "kargo.config.yaml"), "apiVersion: kargo/v1alpha1\nmodules:\n  operator: {enabled: true, url: \"https://example.invalid/operator.yaml\"}\n")
+	if code, stdout, _ := kargo(t, dir, "outdated"); code != ExitError || !strings.Contains(stdout, "operator/operator.yaml") {
+		t.Errorf("undiscoverable: %d %s", code, stdout)
+	}
+}
