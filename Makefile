@@ -54,3 +54,11 @@ tidy:
 
 clean:
 	rm -rf bin demo-dist
+
+.PHONY: kas e2e
+
+kas: ## build kube-apiserver + etcd for the e2e tests into ~/.cache/kargo-kas/<go.sum key> (cold 6-12 min, ~2 GB peak)
+	GO=$(GO) ./hack/kas/build.sh
+
+e2e: kas ## tests against a real kube-apiserver + etcd on loopback (internal/e2e)
+	KARGO_KAS_DIR=$$(GO=$(GO) ./hack/kas/build.sh) $(GO) test -count=1 -run . ./internal/e2e/ -v
