@@ -36,7 +36,7 @@ var Version = "0.1.0-dev"
 const usage = `kargo synthesizes the Kargo KubeVirt platform into plain Kubernetes YAML.
 
 Usage:
-  kargo synth   [-c FILE]... [--set path=value]... [-o DIR] [--summary text|json]
+  kargo synth   [-c FILE]... [--set path=value]... [-o DIR] [--summary text|json] [--timings]
   kargo diff    [-c FILE]... [--set path=value]... [-o DIR]
   kargo lock    [-c FILE]... [--set path=value]... [--refresh NAME]...
   kargo outdated [-c FILE]... [--set path=value]...
