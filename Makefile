@@ -62,3 +62,29 @@ kas: ## build kube-apiserver + etcd for the e2e tests into ~/.cache/kargo-kas/<g
 
 e2e: kas ## tests against a real kube-apiserver + etcd on loopback (internal/e2e)
 	KARGO_KAS_DIR=$$(GO=$(GO) ./hack/kas/build.sh) $(GO) test -count=1 -run . ./internal/e2e/ -v
+
+.PHONY: apply
+
+# How long `make apply` waits for the operators to create the run-time CRDs.
+APPLY_WAIT ?= 15m
+
+apply: ## apply $(OUT)/ to the current kube context stage by stage (README: "Applying dist/ in stages")
+	@set -e; for stage in 00-crds 10-cluster 20-resources 30-runtime; do \
+		files=$$(ls $(OUT)/$$stage-*.yaml 2>/dev/null || true); \
+		[ -n "$$files" ] || continue; \
+		if [ $$stage = 30-runtime ]; then \
+			crds=$$(awk '/^---$$/ {g = ""} \
+				/^apiVersion: / {g = $$2; if (index(g, "/")) sub("/[^/]*$$", "", g); else g = ""} \
+				/^kind: / {if (g != "") print "crd/" tolower($$2) "s." g}' $$files | sort -u); \
+			echo "+ waiting for the operators to create" $$crds; \
+			kubectl wait --for=create --timeout=$(APPLY_WAIT) $$crds; \
+			kubectl wait --for condition=established --timeout=60s $$crds; \
+		fi; \
+		for f in $$files; do \
+			echo "+ kubectl apply --server-side --field-manager=kargo -f $$f"; \
+			kubectl apply --server-side --field-manager=kargo -f $$f; \
+		done; \
+		if [ $$stage = 00-crds ]; then \
+			kubectl wait --for condition=established --timeout=60s crd --all; \
+		fi; \
+	done

@@ -81,6 +81,10 @@ func StartAPIServer(t testing.TB) string {
 		"--cert-dir="+certDir,
 		"--token-auth-file="+tokens,
 		"--authorization-mode=RBAC",
+		// As on every cluster that runs KubeVirt (virt-handler, and kargo's Talos
+		// SELinux DaemonSet, are privileged); the default false rejects them with
+		// "securityContext.privileged: Forbidden: disallowed by cluster policy".
+		"--allow-privileged=true",
 		// Webhook configurations are stored and validated but never called: calling
 		// them would dial a Service's cluster IP.
 		"--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook",

@@ -12,5 +12,11 @@
 // loopback only: admission webhooks are disabled (the server would otherwise call a
 // webhook's Service at a cluster IP on every matching write), and nothing runs
 // controllers, so there are no default ServiceAccounts, Namespaces are never finalized
-// and Deployments never become Available.
+// and Deployments never become Available. Privileged containers are allowed
+// (--allow-privileged), as on any cluster that runs KubeVirt.
+//
+// ApplyStages is the documented apply procedure (README "Applying dist/ in stages",
+// `make apply`): the platform tests synthesize dist/ from the fixture upstream and apply
+// it with it. The CRDs that virt-operator and cdi-operator create at run time are in
+// testdata/crds/, generated from the upstream Go API types by hack/crds/gen.sh.
 package e2e
