@@ -68,8 +68,24 @@ e2e: kas ## tests against a real kube-apiserver + etcd on loopback (internal/e2e
 # How long `make apply` waits for the operators to create the run-time CRDs.
 APPLY_WAIT ?= 15m
 
-apply: ## apply $(OUT)/ to the current kube context stage by stage (README: "Applying dist/ in stages")
-	@set -e; for stage in 00-crds 10-cluster 20-resources 30-runtime; do \
+# The ApplySet parent kind (one cluster-scoped kargo-<stage> per stage) and the stages.
+APPLYSET_CRD ?= internal/e2e/applyset-crd.yaml
+STAGES := 00-crds 10-cluster 20-resources 30-runtime
+
+apply: ## apply $(OUT)/ to the current kube context stage by stage, then prune what it no longer holds (README: "Applying dist/ in stages")
+	@set -e; \
+	applyset_id() { printf 'applyset-%s-v1' "$$(printf '%s' "$$1..ApplySet.kargo.dev" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')"; }; \
+	parent() { \
+		printf 'apiVersion: kargo.dev/v1\nkind: ApplySet\nmetadata:\n  name: kargo-%s\n  labels: {applyset.kubernetes.io/id: %s}\n  annotations: {applyset.kubernetes.io/tooling: kubectl/v1.33.1, applyset.kubernetes.io/contains-group-kinds: ""}\n' \
+			"$$1" "$$(applyset_id kargo-$$1)" | kubectl apply --server-side --field-manager=kubectl-applyset -f -; \
+	}; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	kubectl apply --server-side --field-manager=kargo -f $(APPLYSET_CRD); \
+	kubectl wait --for condition=established --timeout=60s crd/applysets.kargo.dev; \
+	for stage in $(STAGES); do \
+		[ -n "$$(kubectl get applysets.kargo.dev kargo-$$stage --ignore-not-found -o name)" ] || parent $$stage; \
+	done; \
+	for stage in $(STAGES); do \
 		files=$$(ls $(OUT)/$$stage-*.yaml 2>/dev/null || true); \
 		[ -n "$$files" ] || continue; \
 		if [ $$stage = 30-runtime ]; then \
@@ -80,11 +96,27 @@ apply: ## apply $(OUT)/ to the current kube context stage by stage (README: "App
 			kubectl wait --for=create --timeout=$(APPLY_WAIT) $$crds; \
 			kubectl wait --for condition=established --timeout=60s $$crds; \
 		fi; \
-		for f in $$files; do \
-			echo "+ kubectl apply --server-side --field-manager=kargo -f $$f"; \
-			kubectl apply --server-side --field-manager=kargo -f $$f; \
-		done; \
+		args=; for f in $$files; do args="$$args -f $$f"; done; \
+		id=$$(applyset_id kargo-$$stage); \
+		echo "+ kubectl label --local -o json$$args applyset.kubernetes.io/part-of=$$id > $$stage.json"; \
+		kubectl label --local -o json $$args applyset.kubernetes.io/part-of=$$id > $$tmp/$$stage.json; \
+		echo "+ kubectl apply --server-side --field-manager=kargo -f $$stage.json"; \
+		kubectl apply --server-side --field-manager=kargo -f $$tmp/$$stage.json; \
 		if [ $$stage = 00-crds ]; then \
 			kubectl wait --for condition=established --timeout=60s crd --all; \
+		fi; \
+	done; \
+	for stage in $$(printf '%s\n' $(STAGES) | sort -r); do \
+		files=$$(ls $(OUT)/$$stage-*.yaml 2>/dev/null || true); \
+		if [ -n "$$files" ]; then \
+			args=; for f in $$files; do args="$$args -f $$f"; done; \
+			echo "+ KUBECTL_APPLYSET=true kubectl apply --server-side --field-manager=kargo --prune --applyset=applysets.kargo.dev/kargo-$$stage$$args"; \
+			KUBECTL_APPLYSET=true kubectl apply --server-side --field-manager=kargo --prune --applyset=applysets.kargo.dev/kargo-$$stage $$args; \
+		else \
+			gks=$$(kubectl get applysets.kargo.dev kargo-$$stage -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}'); \
+			[ -n "$$gks" ] || continue; \
+			echo "+ kubectl delete $$gks -A -l applyset.kubernetes.io/part-of=$$(applyset_id kargo-$$stage) --wait=false"; \
+			kubectl delete $$gks -A -l applyset.kubernetes.io/part-of=$$(applyset_id kargo-$$stage) --wait=false; \
+			parent $$stage; \
 		fi; \
 	done

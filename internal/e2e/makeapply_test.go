@@ -4,19 +4,21 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kargo-platform/kargo/internal/stage"
 )
 
 // TestMakeApply runs `make apply` (the Makefile's shell loop) against the test server
 // with the vm and talos modules enabled, after installing the run-time CRDs as the
 // operators would, and checks that it applied every object as ApplyStages does: every
-// object is on the server and kubectl diff --server-side --field-manager=kargo finds
-// nothing to change.
+// object is on the server with the applyset.kubernetes.io/part-of label of its stage's
+// parent, the prune step ran for every stage in reverse order, and kubectl diff
+// --server-side --field-manager=kargo finds nothing to change but that label.
 func TestMakeApply(t *testing.T) {
 	for _, bin := range []string{"kubectl", "make", "awk"} {
 		if _, err := exec.LookPath(bin); err != nil {
@@ -48,20 +50,29 @@ func TestMakeApply(t *testing.T) {
 		}
 	}
 
+	// The prune step ran for every stage, in reverse order, against parents that carry
+	// the ids ApplySetID computes (checkOnServer checks the members' labels).
+	last := len(out)
+	for _, s := range stage.All {
+		prefix := s.Prefix()
+		cmd := "--prune --applyset=" + ApplySetResource + "/" + ParentName(prefix) + " "
+		i := strings.Index(string(out), cmd)
+		if i < 0 || i > last {
+			t.Errorf("make apply did not prune stage %s after the later stages (%q)", prefix, cmd)
+		}
+		last = i
+		id, err := k.Run(ctx, "get", ApplySetResource, ParentName(prefix), "-o", "jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}")
+		if err != nil || id != ApplySetID(ParentName(prefix)) {
+			t.Errorf("parent %s: id %q, want %s (%v)", ParentName(prefix), id, ApplySetID(ParentName(prefix)), err)
+		}
+	}
+
 	files, err := filepath.Glob(filepath.Join(dist, "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no files in %s: %v", dist, err)
 	}
 	for _, f := range files {
 		checkOnServer(t, ctx, k, f)
-		out, err := k.Run(ctx, "diff", "--server-side", "--field-manager="+FieldManager, "-f", f)
-		if err != nil {
-			var exitErr *exec.ExitError
-			if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
-				t.Errorf("kubectl diff %s after make apply:\n%s", filepath.Base(f), out)
-			} else {
-				t.Errorf("kubectl diff %s: %v", filepath.Base(f), err)
-			}
-		}
+		diffClean(t, ctx, k, f)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kargo-platform/kargo/internal/fixture/fixturetest"
 	"github.com/kargo-platform/kargo/internal/manifest"
 	"github.com/kargo-platform/kargo/internal/output"
+	"github.com/kargo-platform/kargo/internal/stage"
 	"github.com/kargo-platform/kargo/internal/synth"
 )
 
@@ -50,6 +51,15 @@ const testSSHKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINJrnaYR5syVLY0zTKWQiLXu
 // overlays from the fixture upstream (loopback) and writes it to a fresh dist/.
 func synthDist(t *testing.T, extra ...string) string {
 	t.Helper()
+	dist := filepath.Join(t.TempDir(), "dist")
+	synthInto(t, dist, extra...)
+	return dist
+}
+
+// synthInto is synthDist writing into dist with output.Write (which removes the files
+// of an earlier synth that this one does not write), returning the names of the files.
+func synthInto(t *testing.T, dist string, extra ...string) []string {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "kargo.config.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +78,6 @@ func synthDist(t *testing.T, extra ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dist := filepath.Join(t.TempDir(), "dist")
 	if _, err := output.Write(dist, res.Files); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +87,7 @@ func synthDist(t *testing.T, extra ...string) string {
 	}
 	t.Logf("synthesized %d objects into %d files in %s: %s", len(res.Objects), len(res.Files),
 		time.Since(start).Round(time.Millisecond), strings.Join(names, " "))
-	return dist
+	return names
 }
 
 // newKubectl starts the API server and returns a kubectl for it, skipping the test
@@ -138,15 +147,7 @@ func applyTwice(t *testing.T, k Kubectl, dist string, before StageHook) {
 
 	start = time.Now()
 	for _, f := range files {
-		out, err := k.Run(ctx, "diff", "--server-side", "--field-manager="+FieldManager, "-f", f)
-		if err != nil {
-			var exitErr *exec.ExitError
-			if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
-				t.Errorf("kubectl diff %s: a second apply would change:\n%s", filepath.Base(f), out)
-			} else {
-				t.Errorf("kubectl diff %s: %v", filepath.Base(f), err)
-			}
-		}
+		diffClean(t, ctx, k, f)
 	}
 	t.Logf("kubectl diff --server-side of %d files: %s", len(files), time.Since(start).Round(time.Millisecond))
 
@@ -161,6 +162,36 @@ func applyTwice(t *testing.T, k Kubectl, dist string, before StageHook) {
 				t.Errorf("%s: the second apply changed it (resourceVersion %s -> %s)", id, versions[id], rv)
 			}
 		}
+	}
+}
+
+// diffClean runs kubectl diff --server-side --field-manager=kargo -f file and fails the
+// test when it shows a change other than the removal of the applyset.kubernetes.io/part-of
+// label: kubectl diff has no --applyset, so it diffs the file without the label that
+// ApplyStages puts on every object.
+func diffClean(t *testing.T, ctx context.Context, k Kubectl, file string) {
+	t.Helper()
+	q := Kubectl{Kubeconfig: k.Kubeconfig, CacheDir: k.CacheDir} // no log: every file differs in the label
+	out, err := q.Run(ctx, "diff", "--server-side", "--field-manager="+FieldManager, "-f", file)
+	if err == nil {
+		return
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+		t.Errorf("kubectl diff %s: %v", filepath.Base(file), err)
+		return
+	}
+	var other []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "+++ ") || strings.HasPrefix(line, "--- ") {
+			continue // file names
+		}
+		if (strings.HasPrefix(line, "+") || strings.HasPrefix(line, "-")) && !strings.Contains(line, PartOfLabel+": ") {
+			other = append(other, line)
+		}
+	}
+	if len(other) > 0 {
+		t.Errorf("kubectl diff %s: a second apply would change more than the %s label:\n%s", filepath.Base(file), PartOfLabel, out)
 	}
 }
 
@@ -211,6 +242,11 @@ func checkOnServer(t *testing.T, ctx context.Context, k Kubectl, file string) ma
 		rv, _ := g.LookupString("metadata", "resourceVersion")
 		versions[id] = rv
 		gl, ga := g.StringMap("labels", false), g.StringMap("annotations", false)
+		if prefix := stagePrefix(file); prefix != "" {
+			if want := ApplySetID(ParentName(prefix)); gl[PartOfLabel] != want {
+				t.Errorf("%s: label %s = %v, want %s (the ApplySet of stage %s)", id, PartOfLabel, gl[PartOfLabel], want, prefix)
+			}
+		}
 		for k, v := range wantLabels {
 			if gl[k] != v {
 				t.Errorf("%s: label %s = %v, want %q", id, k, gl[k], v)
@@ -236,6 +272,16 @@ func checkOnServer(t *testing.T, ctx context.Context, k Kubectl, file string) ma
 		t.Errorf("%s: %d objects in the file, %d from the server", filepath.Base(file), len(want), len(got))
 	}
 	return versions
+}
+
+// stagePrefix is the stage prefix of a dist/ file name ("00-crds", ...), or "".
+func stagePrefix(file string) string {
+	for _, s := range stage.All {
+		if strings.HasPrefix(filepath.Base(file), s.Prefix()+"-") {
+			return s.Prefix()
+		}
+	}
+	return ""
 }
 
 // key identifies an object by group, kind, namespace and name (not version: the server

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kargo-platform/kargo/internal/manifest"
 )
@@ -213,6 +214,38 @@ func TestRuntimeStage(t *testing.T) {
 			t.Errorf("rejected, but the message does not name uri: %v", err)
 		}
 		t.Logf("rejected as expected: %v", err)
+	})
+
+	// Disabling vm and talos empties the run-time stage: a stage without files cannot be
+	// applied, so the procedure deletes what its parent records.
+	t.Run("an emptied run-time stage is pruned", func(t *testing.T) {
+		kept := t.TempDir() // the run-time files, which the synth below removes
+		for i, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[i] = filepath.Join(kept, filepath.Base(f))
+			writeFile(t, files[i], data)
+		}
+		synthInto(t, dist)
+		if left, _ := StageFiles(dist, "30-runtime"); len(left) != 0 {
+			t.Fatalf("run-time files without vm and talos: %v", left)
+		}
+		if err := ApplyStages(ctx, k, dist, time.Minute, nil); err != nil {
+			t.Fatal(err)
+		}
+		q := Kubectl{Kubeconfig: k.Kubeconfig, CacheDir: k.CacheDir}
+		for _, f := range files {
+			out, err := q.Run(ctx, "get", "-f", f, "--ignore-not-found", "-o", "name")
+			if err != nil || strings.TrimSpace(out) != "" {
+				t.Errorf("%s: still on the server: %s %v", filepath.Base(f), out, err)
+			}
+		}
+		gks, err := k.Run(ctx, "get", ApplySetResource, ParentName("30-runtime"), "-o", "jsonpath={.metadata.annotations.applyset\\.kubernetes\\.io/contains-group-kinds}")
+		if err != nil || gks != "" {
+			t.Errorf("parent %s still records %q (%v)", ParentName("30-runtime"), gks, err)
+		}
 	})
 }
 
