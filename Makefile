@@ -31,8 +31,9 @@ bench: ## wall time, CPU, peak memory of kargo on a platform-scale workload vs a
 	./bin/kargo-bench -upstream $(UPSTREAM)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/manifest ./internal/yamlenc ./constructs/aspect ./internal/helmrender
 
-test: ## all tests, offline
+test: ## all tests, offline: unit and golden tests, then make e2e (a real kube-apiserver on loopback; its first build takes 6-12 min, then it is cached)
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory e2e
 
 golden: ## rewrite golden files from the current output (review the diff!)
 	KARGO_UPDATE_GOLDEN=1 $(GO) test -count=1 ./...
