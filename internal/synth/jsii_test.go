@@ -35,7 +35,19 @@ func TestJSIICallsDoNotGrowWithBulkObjects(t *testing.T) {
 	}
 }
 
+// jsiiCalls is the most requests counted in three child runs: node writes its debug
+// log to a pipe asynchronously, and a busy machine can lose a line when the child exits
+// (never add one), so the maximum is the count.
 func jsiiCalls(t *testing.T, n int) int {
+	t.Helper()
+	most := 0
+	for range 3 {
+		most = max(most, jsiiCallsOnce(t, n))
+	}
+	return most
+}
+
+func jsiiCallsOnce(t *testing.T, n int) int {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestJSIIChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "JSII_DEBUG=1", jsiiChildEnv+"="+strconv.Itoa(n))
