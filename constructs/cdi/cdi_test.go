@@ -149,15 +149,7 @@ func TestInvalid(t *testing.T) {
 		// Values are checked when the module is disabled too.
 		"disabled-everything": {Version: "1.60", FeatureGates: []string{"WebhookPVCRendering"}},
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "cdi"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "cdi", tests)
 }
 
 func TestValid(t *testing.T) {

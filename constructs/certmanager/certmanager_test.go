@@ -529,15 +529,7 @@ func TestInvalid(t *testing.T) {
 		// Values are checked when the module is disabled too.
 		"disabled-bad-namespace": config(func(c *Config) { c.Enabled = false; c.Namespace = "cert.manager" }),
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "cert_manager"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "cert_manager", tests)
 }
 
 func TestValid(t *testing.T) {

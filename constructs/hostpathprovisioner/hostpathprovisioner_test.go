@@ -185,15 +185,7 @@ func TestInvalid(t *testing.T) {
 			c.StoragePools = []StoragePool{{Name: "ssd", Path: "relative"}}
 		}),
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "hostpath_provisioner"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "hostpath_provisioner", tests)
 }
 
 func TestValid(t *testing.T) {

@@ -218,15 +218,7 @@ func TestInvalid(t *testing.T) {
 			DisableSELinux: "",
 		},
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "kubevirt"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "kubevirt", tests)
 }
 
 func TestValid(t *testing.T) {

@@ -393,15 +393,7 @@ func TestInvalid(t *testing.T) {
 			c.BridgeName = "br:0"
 		}),
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "multus"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "multus", tests)
 }
 
 func TestValid(t *testing.T) {

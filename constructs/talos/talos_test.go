@@ -10,7 +10,6 @@ import (
 	"github.com/kargo-platform/kargo/constructs/platform/platformtest"
 
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kargo-platform/kargo/constructs/platform"
 	"github.com/kargo-platform/kargo/internal/golden"
@@ -158,15 +157,7 @@ func TestInvalid(t *testing.T) {
 		// Values are checked when the module is disabled too.
 		"disabled-replicas-three": func() Config { c := DefaultConfig(); c.ControlPlane.Replicas = "three"; return c }(),
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "talos"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "talos", tests)
 }
 
 func TestValid(t *testing.T) {

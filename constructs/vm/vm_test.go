@@ -127,15 +127,7 @@ func TestInvalid(t *testing.T) {
 		// Values are checked when the module is disabled too; only the key is not required.
 		"disabled-bad-port": func() Config { c := DefaultConfig(); c.NodePort = 80; return c }(),
 	}
-	for name, cfg := range tests {
-		t.Run(name, func(t *testing.T) {
-			errs := cfg.Validate(field.NewPath("modules", "vm"))
-			if len(errs) == 0 {
-				t.Fatal("config is valid, want errors")
-			}
-			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
-		})
-	}
+	platformtest.Invalid(t, "vm", tests)
 }
 
 func TestValid(t *testing.T) {

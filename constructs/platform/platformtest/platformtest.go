@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kargo-platform/kargo/constructs/platform"
+	"github.com/kargo-platform/kargo/internal/golden"
 	"github.com/kargo-platform/kargo/internal/manifest"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // Docs requires a json key and a doc tag on every field of typ, recursively (the doc of
@@ -109,4 +112,19 @@ func Find(files []File, kind, name string) (manifest.Object, string) {
 		}
 	}
 	return nil, ""
+}
+
+// Invalid validates each named config at modules.<module> and compares the errors, all of
+// them, with the golden file testdata/invalid-<name>.txt; a config with no error fails.
+func Invalid[C platform.Config](t *testing.T, module string, tests map[string]C) {
+	t.Helper()
+	for name, cfg := range tests {
+		t.Run(name, func(t *testing.T) {
+			errs := cfg.Validate(field.NewPath("modules", module))
+			if len(errs) == 0 {
+				t.Fatal("config is valid, want errors")
+			}
+			golden.AssertString(t, errs.ToAggregate().Error()+"\n", "invalid-"+name+".txt")
+		})
+	}
 }
